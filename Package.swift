@@ -1,0 +1,67 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Module cut: see README.md ("Modules") and each Sources/<Module>/README.md.
+// Only VideoIO imports CFFmpeg and only Tensor imports COpenBLAS.
+let package = Package(
+    name: "pymaf-video",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pymaf-video", targets: ["PymafVideoCLI"]),
+        .executable(name: "pymaf-bench", targets: ["PymafBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "ModelIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "BodyModel", dependencies: ["Tensor"]),
+        .target(name: "PyMAF", dependencies: ["Tensor", "ModelIO", "BodyModel"]),
+        .target(name: "PersonTracking", dependencies: ["Tensor", "ModelIO", "VideoIO"]),
+        .target(name: "Smoothing", dependencies: ["BodyModel"]),
+        .target(name: "Export", dependencies: ["BodyModel", "ModelIO"]),
+        .target(name: "Render", dependencies: ["BodyModel"]),
+        .target(name: "DemoAssets", dependencies: ["Tensor", "ModelIO", "BodyModel", "Render", "VideoIO"]),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "VideoIO", "Tensor", "ModelIO", "BodyModel", "PyMAF", "PersonTracking",
+                "Smoothing", "Export", "Render", "DemoAssets",
+            ]
+        ),
+        .executableTarget(
+            name: "PymafVideoCLI",
+            dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "PymafBench",
+            dependencies: [
+                "VideoIO", "Tensor", "ModelIO", "BodyModel", "PyMAF", "PersonTracking",
+                "Smoothing", "Export", "Render", "DemoAssets", "Pipeline",
+            ]
+        ),
+        .testTarget(name: "VideoIOTests", dependencies: ["VideoIO"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BodyModelTests", dependencies: ["BodyModel", "ModelIO", "Tensor"]),
+        .testTarget(name: "PyMAFTests", dependencies: ["PyMAF", "ModelIO", "BodyModel", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PersonTrackingTests", dependencies: ["PersonTracking", "VideoIO", "ModelIO", "Tensor"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "BodyModel"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "BodyModel", "ModelIO"], resources: [.copy("Golden")]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "BodyModel"], resources: [.copy("Golden")]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DemoAssets", "VideoIO", "ModelIO", "BodyModel"]),
+    ]
+)
