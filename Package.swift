@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "PyMAF", dependencies: ["Tensor", "ModelIO", "BodyModel"]),
         .target(name: "PersonTracking", dependencies: ["Tensor", "ModelIO", "VideoIO"]),
         .target(name: "Smoothing", dependencies: ["BodyModel"]),
-        .target(name: "Export", dependencies: ["BodyModel", "ModelIO"]),
+        .target(name: "Export", dependencies: ["BodyModel", "ModelIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Render", dependencies: ["BodyModel"]),
         .target(name: "DemoAssets", dependencies: ["Tensor", "ModelIO", "BodyModel", "Render", "VideoIO"]),
         .target(
