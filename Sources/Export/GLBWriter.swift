@@ -127,7 +127,7 @@ final class GLBWriter: TrackFormatWriter {
         if n > 0 { document["animations"] = [["name": name, "samplers": samplers, "channels": channels]] }
         var json: [UInt8]
         do {
-            json = Array(try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys]))
+            json = try JSONText.encode(document)
         } catch {
             throw ExportError.cannotWrite(path: url.path, reason: "JSON encoding failed: \(error)")
         }
