@@ -53,6 +53,7 @@ let package = Package(
                 "Smoothing", "Export", "Render", "DemoAssets", "Pipeline",
             ]
         ),
+        .executableTarget(name: "ExportVerify", dependencies: ["Export", "BodyModel"]),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),

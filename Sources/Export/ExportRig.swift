@@ -85,6 +85,11 @@ public struct ExportRig: Sendable {
         return result
     }
 
+    /// World positions of the joints for `pose`, (J, 3).
+    public func jointPositions(_ pose: RigPose) -> [Float] {
+        globalTransforms(pose).flatMap { [Float($0.translation.x), Float($0.translation.y), Float($0.translation.z)] }
+    }
+
     /// Linear blend skinning of the rest mesh with the four influences, (V, 3).
     public func skinnedVertices(_ pose: RigPose) -> [Float] {
         let globals = globalTransforms(pose)
