@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BodyModelTests", dependencies: ["BodyModel", "ModelIO", "Tensor"]),
+        .testTarget(name: "BodyModelTests", dependencies: ["BodyModel", "ModelIO", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PyMAFTests", dependencies: ["PyMAF", "ModelIO", "BodyModel", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PersonTrackingTests", dependencies: ["PersonTracking", "VideoIO", "ModelIO", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "BodyModel"]),
