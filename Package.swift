@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "pymaf-video", targets: ["PymafVideoCLI"]),
         .executable(name: "pymaf-bench", targets: ["PymafBench"]),
+        .executable(name: "ExportVerify", targets: ["ExportVerify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

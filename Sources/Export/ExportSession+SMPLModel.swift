@@ -21,7 +21,8 @@ extension ExportRig {
     /// pose correctives), SMPL's names and tree, the four strongest skinning weights.
     public init(bodyModel: SMPLModel, betas: [Float]) {
         let shape = betas.count == bodyModel.betaCount ? betas : [Float](repeating: 0, count: bodyModel.betaCount)
-        let identity = (0..<SMPLModel.jointCount).flatMap { _ in [Float(1), 0, 0, 0, 1, 0, 0, 0, 1] }
+        let eye: [Float] = [1, 0, 0, 0, 1, 0, 0, 0, 1]
+        let identity: [Float] = (0..<SMPLModel.jointCount).flatMap { _ in eye }
         let rest = bodyModel.forward(betas: shape, rotations: identity)
         self.init(jointNames: ExportRig.smplJointNames, parents: bodyModel.parents, restJoints: bodyModel.restJoints(betas: shape),
                   restVertices: rest.vertices, faces: bodyModel.faces.map { UInt32($0) }, weights: bodyModel.lbsWeights)

@@ -20,7 +20,7 @@ guard arguments.count == 2 else {
 let folder = URL(fileURLWithPath: arguments[1])
 try? FileManager.default.removeItem(at: folder)
 
-let model = try SyntheticSMPL.make()
+let model = try ExportSampleBody.make()
 let video = ExportVideo(name: "verify", fps: 30, width: 1280, height: 720)
 let session = try ExportSession(
     outputFolder: folder, video: video,
@@ -37,7 +37,7 @@ for track in tracks {
     var betaSum = [Float](repeating: 0, count: 10)
     var frames: [PersonFrame] = []
     for index in track.frames {
-        let frame = SyntheticSMPL.frame(model: model, trackID: track.id, index: index, fps: video.fps, width: video.width, height: video.height)
+        let frame = ExportSampleBody.frame(model: model, trackID: track.id, index: index, fps: video.fps, width: video.width, height: video.height)
         try session.add(frame)
         frames.append(frame)
         for i in 0..<10 { betaSum[i] += frame.betas[i] }

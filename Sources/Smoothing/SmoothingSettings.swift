@@ -17,6 +17,26 @@ public struct OneEuroSettings: Sendable, Equatable, Codable {
     }
 }
 
+extension OneEuroSettings {
+    /// An infinite cutoff: α = 1, every value passes unchanged.
+    public static let passThrough = OneEuroSettings(minCutoff: .infinity, beta: 0)
+}
+
+/// A command-line smoothing option that cannot be used.
+public enum SmoothingError: Error, Equatable, CustomStringConvertible {
+    case unknownShapeMode(String)
+    case invalidValue(option: String, value: Double)
+
+    public var description: String {
+        switch self {
+        case .unknownShapeMode(let text):
+            return "--shape \(text): unknown; use per-frame or per-track"
+        case .invalidValue(let option, let value):
+            return "\(option) \(value): must be a finite number > 0 (--min_cutoff, Hz) or ≥ 0 (--beta)"
+        }
+    }
+}
+
 /// How a person's body shape (β) is treated over a track.
 public enum ShapeMode: String, Sendable, Equatable, Codable, CaseIterable {
     /// β is filtered per frame with `SmoothingSettings.shape`.
@@ -80,8 +100,7 @@ public struct SmoothingSettings: Sendable, Equatable, Codable {
     /// every rotation; VIBE does not filter camera or shape, so those pass through nearly unchanged.
     public static func vibe(fps: Double) -> SmoothingSettings {
         let pose = OneEuroSettings(minCutoff: 0.004 * fps, beta: 0.7, derivativeCutoff: 1.0 * fps)
-        let passThrough = OneEuroSettings(minCutoff: 1e6, beta: 0, derivativeCutoff: 1.0)
-        return SmoothingSettings(bodyPose: pose, globalOrientation: pose, camera: passThrough, shape: passThrough)
+        return SmoothingSettings(bodyPose: pose, globalOrientation: pose, camera: .passThrough, shape: .passThrough)
     }
 
     /// ROMP's `-t` filters (fixed 30 Hz clock there; here the same cutoffs in real Hz):
@@ -91,6 +110,43 @@ public struct SmoothingSettings: Sendable, Equatable, Codable {
         globalOrientation: OneEuroSettings(minCutoff: 3.0, beta: 0.7),
         camera: OneEuroSettings(minCutoff: 1.6, beta: 0.7),
         shape: OneEuroSettings(minCutoff: 0.6, beta: 0.7))
+
+    /// A preset by name: `standard`, `vibe` (at `fps`) or `romp`; nil for other names.
+    public static func preset(named name: String, fps: Double) -> SmoothingSettings? {
+        switch name {
+        case "standard": return .standard
+        case "vibe": return .vibe(fps: fps)
+        case "romp": return .romp
+        default: return nil
+        }
+    }
+
+    /// The settings for the command line's `--smooth`, `--min_cutoff` (Hz), `--beta` and
+    /// `--shape per-frame|per-track`; nil when nothing is to be smoothed (no `--smooth`,
+    /// per-frame shape). `--shape per-track` without `--smooth` only fixes the shape.
+    public static func commandLine(smooth: Bool, minCutoff: Double?, beta: Double?, shape: String) throws -> SmoothingSettings? {
+        guard let mode = ShapeMode(rawValue: shape) else { throw SmoothingError.unknownShapeMode(shape) }
+        if let minCutoff, !(minCutoff > 0 && minCutoff.isFinite) { throw SmoothingError.invalidValue(option: "--min_cutoff", value: minCutoff) }
+        if let beta, !(beta >= 0 && beta.isFinite) { throw SmoothingError.invalidValue(option: "--beta", value: beta) }
+        var settings: SmoothingSettings
+        if smooth {
+            settings = SmoothingSettings.standard.overriding(minCutoff: minCutoff, beta: beta)
+        } else if mode == .perTrack {
+            settings = SmoothingSettings(bodyPose: .passThrough, globalOrientation: .passThrough, camera: .passThrough, shape: .passThrough)
+        } else {
+            return nil
+        }
+        settings.shapeMode = mode
+        return settings
+    }
+
+    /// JSON of the settings (stored in every `tracks/<id>.npz`); infinite cutoffs as "inf".
+    public var jsonDescription: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
 
     /// The command line's `--min_cutoff` / `--beta`: one override applied to the rotations
     /// (body pose and global orientation), the groups users tune for jitter.

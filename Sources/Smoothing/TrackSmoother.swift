@@ -51,6 +51,13 @@ public struct TrackSmoother {
         }
     }
 
+    /// Filters one frame's parameters without re-posing or shape holding (benchmarks, tests).
+    public mutating func filterOnly(_ frame: PersonFrame) -> PersonFrame {
+        var state = tracks[frame.trackID] ?? TrackState(filters: TrackFilterBank(settings: settings))
+        defer { tracks[frame.trackID] = state }
+        return state.filters.smooth(frame, filterShape: true, imageWidth: imageWidth, imageHeight: imageHeight)
+    }
+
     /// Flushes the frames still held for per-track shapes, track by track in id order.
     public mutating func finish() -> [PersonFrame] {
         var out: [PersonFrame] = []

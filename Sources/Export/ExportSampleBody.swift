@@ -1,11 +1,12 @@
 import BodyModel
 import Foundation
 
-/// An SMPL-sized synthetic body: a closed tube of 56 × 123 vertices plus two cap centres
+/// A synthetic SMPL-sized body and its motion, for `make verify-exports` and `pymaf-bench export`
+/// (never used for real output): a closed tube of 56 × 123 vertices plus two cap centres
 /// (6890 vertices, 13776 triangles — SMPL's counts), SMPL's joint tree, joints regressed from
 /// the vertices nearest a standing humanoid's joint positions, smooth weights over the six
 /// nearest joints, small shape and pose-corrective blend shapes.
-enum SyntheticSMPL {
+public enum ExportSampleBody {
     static let segments = 56
     static let rings = 123
     static let height: Float = 1.7
@@ -18,7 +19,7 @@ enum SyntheticSMPL {
         [0.16, 1.2, 0], [-0.16, 1.2, 0], [0.16, 1.0, 0], [-0.16, 1.0, 0], [0.16, 0.93, 0], [-0.16, 0.93, 0],
     ]
 
-    static func make() throws -> SMPLModel {
+    public static func make() throws -> SMPLModel {
         var vertices: [SIMD3<Float>] = []
         for r in 0..<rings {
             let y = height * Float(r) / Float(rings - 1)
@@ -83,7 +84,7 @@ enum SyntheticSMPL {
 
     /// Frame `index` of track `trackID`: every joint swings about its own axis, the root is
     /// upside down in the camera frame (≈ Rx(180°)) and turns, the box walks across the image.
-    static func frame(model: SMPLModel, trackID: Int, index: Int, fps: Double, width: Int, height: Int) -> PersonFrame {
+    public static func frame(model: SMPLModel, trackID: Int, index: Int, fps: Double, width: Int, height: Int) -> PersonFrame {
         let t = Double(index) / fps
         var axisAngles: [Float] = []
         for j in 0..<24 {
