@@ -6,7 +6,13 @@ import Smoothing
 /// `pymaf-bench export`: exporter throughput on an SMPL-sized body (6890 vertices) and the
 /// smoother's accuracy and speed. Targets (performance.md / issue): OBJ ≥ 100 frames/s on one
 /// core; GLB, PC2, BVH and NPZ for 1000 frames < 1 s each; smoothing 1000 frames < 50 ms.
-let exportSuite = BenchmarkSuite(name: "export", summary: "exporters (6890-vertex frames) and smoothing") {
+extension BenchmarkSuite {
+    static var export: BenchmarkSuite {
+        BenchmarkSuite(name: "export", summary: "exporters (6890-vertex frames) and smoothing", run: runExportBenchmarks)
+    }
+}
+
+private func runExportBenchmarks() throws {
     let model = try ExportSampleBody.make()
     let video = ExportVideo(name: "bench", fps: 30, width: 1920, height: 1080)
     let template = ExportSampleBody.frame(model: model, trackID: 1, index: 0, fps: 30, width: 1920, height: 1080)
