@@ -16,7 +16,8 @@ import Testing
         var weights = [Float](repeating: 0, count: v * 24)
         for j in 0..<24 { regressor[j * v + j] = 1 }
         for i in 0..<v { weights[i * 24 + i % 24] = 0.6; weights[i * 24 + (i + 5) % 24] = 0.4 }
-        let faces: [Int32] = (0..<(v - 2)).flatMap { [Int32($0), Int32($0 + 1), Int32($0 + 2)] }
+        var faces: [Int32] = []
+        for i in 0..<(v - 2) { faces += [Int32(i), Int32(i + 1), Int32(i + 2)] }
         return try! SMPLModel(vTemplate: template, shapedirs: shapedirs, posedirs: [Float](repeating: 0, count: 207 * v * 3),
                               jointRegressor: regressor, lbsWeights: weights, parents: SMPLModel.smplParents, faces: faces,
                               extraJointRegressor: [Float](repeating: 0, count: 9 * v), extraVertexIndices: Array(0..<21))
@@ -28,8 +29,13 @@ import Testing
 
     /// A noisy frame at time `t`: rotations with `noise` rad jitter, β with 0.2 jitter.
     static func frame(_ i: Int, time t: Double, track: Int = 1, rng: inout SplitMix64, noise: Double = 0.05) -> PersonFrame {
-        let rotations = truth(t).flatMap { q in (Quaternion(axis: rng.nextUnitVector(), angle: noise * rng.nextNormal()) * q).rotationMatrix }
-        let betas = (0..<10).map { k in Float(0.5 + 0.1 * Double(k)) + Float(0.2 * rng.nextNormal()) }
+        var rotations: [Float] = []
+        for q in truth(t) {
+            let jitter = Quaternion(axis: rng.nextUnitVector(), angle: noise * rng.nextNormal())
+            rotations += (jitter * q).rotationMatrix
+        }
+        var betas: [Float] = []
+        for k in 0..<10 { betas.append(Float(0.5 + 0.1 * Double(k) + 0.2 * rng.nextNormal())) }
         let s: Float = 0.9, side: Float = 400
         let box = SIMD4<Float>(900, 500, side, side)
         let origCam = TrackFilterBank.origCam(predCam: (0.9, 0.01, 0.2), center: (900, 500), side: 400, imageWidth: 1920, imageHeight: 1080)
@@ -40,7 +46,9 @@ import Testing
 
     static func rotationError(_ frame: PersonFrame) -> Double {
         let truth = truth(frame.time)
-        return (0..<24).map { Quaternion(rotationMatrix: frame.rotations[($0 * 9)..<($0 * 9 + 9)]).angle(to: truth[$0]) }.reduce(0, +) / 24
+        var sum = 0.0
+        for j in 0..<24 { sum += Quaternion(rotationMatrix: frame.rotations[(j * 9)..<(j * 9 + 9)]).angle(to: truth[j]) }
+        return sum / 24
     }
 
     @Test func perFrameSmoothsAndReposes() {
