@@ -23,8 +23,10 @@ public struct ExportVideo: Sendable, Equatable {
 public struct ExportOptions: Sendable, Equatable {
     /// `--export`: per-track animation and geometry files.
     public var formats: [ExportFormat]
-    /// `output.pkl` and `tracks/<id:04d>.npz`.
+    /// `tracks/<id:04d>.npz` (and `output.pkl` with `vibePickle`).
     public var parameterTracks: Bool
+    /// `output.pkl` in PyMAF/VIBE layout (with `parameterTracks`).
+    public var vibePickle: Bool
     /// Add a Mesh with the exact vertices as `points.timeSamples` to the USDA.
     public var bakeUSDPoints: Bool
     /// The smoothing settings as JSON, stored in every `.npz` (`"null"` when not smoothed).
@@ -32,10 +34,11 @@ public struct ExportOptions: Sendable, Equatable {
     /// Plate camera focal length in pixels; nil = the image diagonal (`PlateCamera`).
     public var focalLength: Double?
 
-    public init(formats: [ExportFormat], parameterTracks: Bool = true, bakeUSDPoints: Bool = false,
+    public init(formats: [ExportFormat], parameterTracks: Bool = true, vibePickle: Bool = true, bakeUSDPoints: Bool = false,
                 smoothingDescription: String = "null", focalLength: Double? = nil) {
         self.formats = formats
         self.parameterTracks = parameterTracks
+        self.vibePickle = vibePickle
         self.bakeUSDPoints = bakeUSDPoints
         self.smoothingDescription = smoothingDescription
         self.focalLength = focalLength
@@ -144,7 +147,7 @@ public final class ExportSession {
                 written.append(url)
             }
         }
-        if options.parameterTracks {
+        if options.parameterTracks && options.vibePickle {
             let url = outputFolder.appendingPathComponent("output.pkl")
             try VIBEPickleWriter.write(tracks: ordered.compactMap(\.parameters), to: url)
             written.append(url)

@@ -110,7 +110,7 @@ final class ParameterTrackWriter {
         defer { try? reader.close() }
         let total = header.count + spool.byteCount
         try archive.addEntry(with: name + ".npy", type: .file, uncompressedSize: Int64(total),
-                             modificationDate: fixedDate, compressionMethod: .none) { position, size in
+                             modificationDate: fixedDate, compressionMethod: .none, bufferSize: 1 << 20) { position, size in
             var chunk = Data()
             var start = Int(position)
             let end = start + size
