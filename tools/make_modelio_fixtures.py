@@ -308,28 +308,32 @@ def check_writers():
     folder = os.path.join(FIXTURES, "written")
     with open(os.path.join(folder, "expected.json")) as f:
         expected = json.load(f)
+    tensors = expected["tensors"]
+    arrays = expected["arrays"]
     report = {"torch": torch.__version__, "numpy": np.__version__, "files": {}}
-    for name in ("state_zip.pt", "state_legacy.pt"):
+    for name, wrapped in (("state_zip.pt", True), ("state_legacy.pt", False)):
         loaded = torch.load(os.path.join(folder, name), weights_only=True)
-        state = loaded["model"] if name == "state_zip.pt" else loaded
-        assert list(state.keys()) == list(expected["tensors"].keys()), name
-        for key, record in expected["tensors"].items():
-            t = state[key]
-            assert list(t.shape) == record["shape"], (name, key)
-            assert str(t.dtype) == "torch." + record["dtype"], (name, key)
-            assert t.reshape(-1).tolist() == record["values"], (name, key)
+        state = loaded["model"] if wrapped else loaded
+        assert list(state.keys()) == [t["key"] for t in tensors], name
+        for record in tensors:
+            t = state[record["key"]]
+            assert list(t.shape) == record["shape"], (name, record["key"])
+            assert str(t.dtype) == "torch." + record["dtype"], (name, record["key"])
+            assert [float(v) for v in t.reshape(-1).tolist()] == record["values"], (name, record["key"])
         report["files"][name] = "torch.load(weights_only=True): %d tensors, every value equal" % len(state)
+
+    def check_array(a, record, where):
+        assert isinstance(a, np.ndarray), where
+        assert str(a.dtype) == record["dtype"] and list(a.shape) == record["shape"], where
+        assert [float(v) for v in a.reshape(-1).tolist()] == record["values"], where
+
     for name in ("arrays_stored.npz", "arrays_deflated.npz"):
         with np.load(os.path.join(folder, name)) as archive:
-            assert list(archive.keys()) == list(expected["arrays"].keys()), name
-            for key, record in expected["arrays"].items():
-                a = archive[key]
-                assert str(a.dtype) == record["dtype"] and list(a.shape) == record["shape"], (name, key)
-                assert a.reshape(-1).tolist() == record["values"], (name, key)
-        report["files"][name] = "numpy.load: %d arrays, every value equal" % len(expected["arrays"])
-    a = np.load(os.path.join(folder, "single.npy"))
-    record = expected["arrays"]["f32"]
-    assert str(a.dtype) == record["dtype"] and a.reshape(-1).tolist() == record["values"]
+            assert list(archive.keys()) == [a["name"] for a in arrays], name
+            for record in arrays:
+                check_array(archive[record["name"]], record, (name, record["name"]))
+        report["files"][name] = "numpy.load: %d arrays, every value equal" % len(arrays)
+    check_array(np.load(os.path.join(folder, "single.npy")), arrays[0], "single.npy")
     report["files"]["single.npy"] = "numpy.load: equal"
     for name in ("output_p2.pkl", "output_p4.pkl"):
         with open(os.path.join(folder, name), "rb") as f:
@@ -338,14 +342,14 @@ def check_writers():
         assert value["flag"] is True and value["ratio"] == 0.25 and value["tuple"] == (1, "two", 3.0)
         assert value["bytes"] == bytes(range(0, 256, 15))
         assert value["big"] == -(2**40)
-        for key, record in expected["arrays"].items():
-            a = value["arrays"][key]
-            assert isinstance(a, np.ndarray), (name, key)
-            assert str(a.dtype) == record["dtype"] and list(a.shape) == record["shape"], (name, key)
-            assert a.reshape(-1).tolist() == record["values"], (name, key)
+        assert list(value["ordered"].items()) == [("z", 1), ("a", 2)]
+        assert type(value["ordered"]) is collections.OrderedDict
+        for record in arrays:
+            check_array(value["arrays"][record["name"]], record, (name, record["name"]))
         report["files"][name] = "pickle.load: dict with numpy arrays, every value equal"
     with open(os.path.join(folder, "python_check.json"), "w") as f:
         json.dump(report, f, indent=1, sort_keys=True)
+        f.write("\n")
     print(json.dumps(report, indent=1, sort_keys=True))
 
 

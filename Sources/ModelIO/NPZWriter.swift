@@ -10,6 +10,9 @@ public struct NPZWriter: Sendable {
     /// Deflate the entries (`savez_compressed`) rather than store them (`savez`).
     public var compressed: Bool
 
+    /// Entries carry a fixed date (as `numpy.savez` does: 1980-01-01) so output depends only on content.
+    static let entryDate = Date(timeIntervalSince1970: 315_532_800)
+
     public init(compressed: Bool = false) {
         self.compressed = compressed
     }
@@ -32,6 +35,7 @@ public struct NPZWriter: Sendable {
             for (name, array) in arrays {
                 let data = Data(NPYWriter.encode(array))
                 try archive.addEntry(with: name + ".npy", type: .file, uncompressedSize: Int64(data.count),
+                                     modificationDate: NPZWriter.entryDate,
                                      compressionMethod: compressed ? .deflate : .none) { position, size in
                     data.subdata(in: Int(position)..<(Int(position) + size))
                 }
