@@ -55,7 +55,7 @@ test: deps models
 
 bench: bench-deps models
 	$(SWIFT) build -c release --product pymaf-bench
-	$(RELEASE)/pymaf-bench
+	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench
 
 # Loads every export format in real clients (Blender 5.0.1 as the `bpy` module, usd-core) and
 # compares with our own values; output.pkl/.npz also under NumPy 1.24 and 2.x. See tools/verify_exports.py.
