@@ -366,7 +366,7 @@ def bench_checkpoint(path):
     state = collections.OrderedDict()
     with open(MANIFEST) as f:
         for line in f:
-            if not line.strip():
+            if not line.strip() or line.startswith("#"):
                 continue
             key, shape, dtype = line.rstrip("\n").split("\t")
             dims = [int(d) for d in shape.strip("()").split(",") if d.strip()]
