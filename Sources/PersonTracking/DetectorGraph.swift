@@ -22,7 +22,7 @@ struct DetectorGraph {
         case concat(inputs: [(offset: Int, chunk: Int)], output: Int, outer: Int)
     }
 
-    private(set) var steps: [Step] = []
+    let steps: [Step]
     /// All constant weights and biases, one after another.
     private(set) var weights: [Float] = []
     /// Activation storage; `activationOffset[t]` is tensor t's region.
@@ -39,6 +39,9 @@ struct DetectorGraph {
         var constants: [Int: [Float]] = [:]
         var weightOffset: [Int: Int] = [:]
         var activationOffset: [Int: Int] = [:]
+        // PAD outputs not yet materialized: convolutions read the source with larger offsets instead.
+        var pendingPads: [Int: (source: Int, shape: ChannelsLast.Shape, top: Int, bottom: Int, left: Int, right: Int)] = [:]
+        var steps: [Step] = []
         var weights: [Float] = []
         var arenaSize = 0
 
@@ -68,7 +71,20 @@ struct DetectorGraph {
         }
         func activation(_ t: Int) throws -> Int {
             if let at = activationOffset[t] { return at }
+            if let pad = pendingPads[t] {
+                let at = try allocate(t)
+                steps.append(.pad(input: try activation(pad.source), output: at, inShape: pad.shape,
+                                  top: pad.top, bottom: pad.bottom, left: pad.left, right: pad.right))
+                return at
+            }
             throw fail("tensor \(t) is read before it is written")
+        }
+        /// A convolution's input with a pending PAD folded in: the source tensor and the extra offsets.
+        func convolutionInput(_ t: Int) throws -> (offset: Int, shape: ChannelsLast.Shape, top: Int, left: Int) {
+            if activationOffset[t] == nil, let pad = pendingPads[t] {
+                return (try activation(pad.source), pad.shape, pad.top, pad.left)
+            }
+            return (try activation(t), try nhwc(t), 0, 0)
         }
         func allocate(_ t: Int) throws -> Int {
             let count = try shape(t).reduce(1, *)
@@ -126,9 +142,10 @@ struct DetectorGraph {
                 let (oh, top) = spatial(s.h, w[1], strideH, padding), (ow, left) = spatial(s.w, w[2], strideW, padding)
                 try expectShape(out, [s.n, oh, ow, w[0]], what)
                 let bias = op.inputs.count > 2 && op.inputs[2] >= 0 ? try weight(op.inputs[2], count: w[0], what + " bias") : nil
-                steps.append(.conv(input: try activation(x), output: try allocate(out), weight: try weight(op.inputs[1], count: w.reduce(1, *), what + " weights"),
-                                   bias: bias, inShape: s, cout: w[0], kh: w[1], kw: w[2], stride: strideW,
-                                   padding: .init(top: top, left: left), clamp: try clamp(act), outH: oh, outW: ow))
+                let source = try convolutionInput(x)
+                steps.append(.conv(input: source.offset, output: try allocate(out), weight: try weight(op.inputs[1], count: w.reduce(1, *), what + " weights"),
+                                   bias: bias, inShape: source.shape, cout: w[0], kh: w[1], kw: w[2], stride: strideW,
+                                   padding: .init(top: top + source.top, left: left + source.left), clamp: try clamp(act), outH: oh, outW: ow))
             case let (.depthwiseConv2D, .depthwiseConv2D(padding, strideW, strideH, multiplier, act, dilationW, dilationH)):
                 guard op.inputs.count >= 2 else { throw fail("\(what) has no weights") }
                 let s = try nhwc(x), w = try shape(op.inputs[1])
@@ -139,9 +156,10 @@ struct DetectorGraph {
                 let (oh, top) = spatial(s.h, w[1], strideH, padding), (ow, left) = spatial(s.w, w[2], strideW, padding)
                 try expectShape(out, [s.n, oh, ow, s.c], what)
                 let bias = op.inputs.count > 2 && op.inputs[2] >= 0 ? try weight(op.inputs[2], count: s.c, what + " bias") : nil
-                steps.append(.depthwise(input: try activation(x), output: try allocate(out), weight: try weight(op.inputs[1], count: w.reduce(1, *), what + " weights"),
-                                        bias: bias, inShape: s, kh: w[1], kw: w[2], stride: strideW,
-                                        padding: .init(top: top, left: left), clamp: try clamp(act), outH: oh, outW: ow))
+                let source = try convolutionInput(x)
+                steps.append(.depthwise(input: source.offset, output: try allocate(out), weight: try weight(op.inputs[1], count: w.reduce(1, *), what + " weights"),
+                                        bias: bias, inShape: source.shape, kh: w[1], kw: w[2], stride: strideW,
+                                        padding: .init(top: top + source.top, left: left + source.left), clamp: try clamp(act), outH: oh, outW: ow))
             case let (.add, .add(act)):
                 guard op.inputs.count == 2, try shape(x) == shape(op.inputs[1]) else { throw fail("\(what) needs two inputs of one shape") }
                 try expectShape(out, try shape(x), what)
@@ -155,7 +173,8 @@ struct DetectorGraph {
                     throw fail("\(what) paddings \(p)")
                 }
                 try expectShape(out, [s.n, s.h + p[2] + p[3], s.w + p[4] + p[5], s.c], what)
-                steps.append(.pad(input: try activation(x), output: try allocate(out), inShape: s, top: p[2], bottom: p[3], left: p[4], right: p[5]))
+                _ = try activation(x)
+                pendingPads[out] = (x, s, p[2], p[3], p[4], p[5])
             case let (.depthToSpace, .depthToSpace(block)):
                 let s = try nhwc(x)
                 guard block > 0, block <= 16, s.c % (block * block) == 0 else { throw fail("\(what) block \(block) on \(s.c) channels") }
@@ -191,6 +210,7 @@ struct DetectorGraph {
             }
         }
         outputs = try model.subgraph.outputs.map { (try activation($0), try shape($0)) }
+        self.steps = steps
         self.weights = weights
         self.arenaSize = arenaSize
     }

@@ -114,24 +114,49 @@ public enum ChannelsLast {
         output: UnsafeMutablePointer<Float>, outH: Int, outW: Int
     ) {
         let c = s.c
+        let vectorEnd = c - c % 8
         let lo = clamp.lower, hi = clamp.upper
+        let lo8 = SIMD8<Float>(repeating: lo), hi8 = SIMD8<Float>(repeating: hi)
         for b in 0..<s.n {
             for oy in 0..<outH {
+                // Taps inside the input along y: iy = oy·stride − top + ky ∈ [0, H).
+                let y0 = oy * stride - padding.top
+                let kyStart = max(0, -y0), kyEnd = min(kh, s.h - y0)
                 for ox in 0..<outW {
+                    let x0 = ox * stride - padding.left
+                    let kxStart = max(0, -x0), kxEnd = min(kw, s.w - x0)
                     let o = output + ((b * outH + oy) * outW + ox) * c
-                    if let bias { o.update(from: bias, count: c) } else { o.update(repeating: 0, count: c) }
-                    for ky in 0..<kh {
-                        let iy = oy * stride - padding.top + ky
-                        guard iy >= 0 && iy < s.h else { continue }
-                        for kx in 0..<kw {
-                            let ix = ox * stride - padding.left + kx
-                            guard ix >= 0 && ix < s.w else { continue }
-                            let x = input + ((b * s.h + iy) * s.w + ix) * c
-                            let w = weight + (ky * kw + kx) * c
-                            for ch in 0..<c { o[ch] += x[ch] * w[ch] }
+                    // Eight channels at a time, the accumulator held in registers over all taps.
+                    var ch = 0
+                    while ch < vectorEnd {
+                        var acc = bias.map { UnsafeRawPointer($0 + ch).loadUnaligned(as: SIMD8<Float>.self) } ?? .zero
+                        var ky = kyStart
+                        while ky < kyEnd {
+                            let row = input + ((b * s.h + y0 + ky) * s.w + x0) * c + ch
+                            let wrow = weight + ky * kw * c + ch
+                            var kx = kxStart
+                            while kx < kxEnd {
+                                let xv = UnsafeRawPointer(row + kx * c).loadUnaligned(as: SIMD8<Float>.self)
+                                let wv = UnsafeRawPointer(wrow + kx * c).loadUnaligned(as: SIMD8<Float>.self)
+                                acc += xv * wv
+                                kx += 1
+                            }
+                            ky += 1
                         }
+                        acc = acc.clamped(lowerBound: lo8, upperBound: hi8)
+                        withUnsafeBytes(of: acc) { UnsafeMutableRawPointer(o + ch).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+                        ch += 8
                     }
-                    for ch in 0..<c { o[ch] = min(max(o[ch], lo), hi) }
+                    while ch < c {
+                        var acc = bias?[ch] ?? 0
+                        for ky in kyStart..<max(kyStart, kyEnd) {
+                            for kx in kxStart..<max(kxStart, kxEnd) {
+                                acc += input[((b * s.h + y0 + ky) * s.w + x0 + kx) * c + ch] * weight[(ky * kw + kx) * c + ch]
+                            }
+                        }
+                        o[ch] = min(max(acc, lo), hi)
+                        ch += 1
+                    }
                 }
             }
         }

@@ -54,10 +54,10 @@ import Testing
     @Test(arguments: [(3, 1, 1), (3, 2, 0), (5, 1, 2), (5, 2, 1)])
     func depthwiseMatchesReference(k: Int, stride: Int, pad: Int) {
         var rng = Rng(state: UInt64(k * 13 + stride + pad * 5))
-        let s = ChannelsLast.Shape(n: 1, h: 11, w: 10, c: 6)
+        let s = ChannelsLast.Shape(n: 2, h: 11, w: 10, c: 13)  // 8 channels vectorized + 5 scalar
         let oh = (s.h + 2 * pad - k) / stride + 1, ow = (s.w + 2 * pad - k) / stride + 1
         let x = rng.array(s.count), w = rng.array(k * k * s.c), b = rng.array(s.c)
-        var out = [Float](repeating: .nan, count: oh * ow * s.c)
+        var out = [Float](repeating: .nan, count: s.n * oh * ow * s.c)
         ChannelsLast.depthwiseConv2D(input: x, shape: s, weight: w, bias: b, kernelH: k, kernelW: k, stride: stride,
                                      padding: .init(top: pad, left: pad), clamp: .none, output: &out, outH: oh, outW: ow)
         let ref = Self.referenceConv(x, s, w, b, cout: s.c, k: k, stride: stride, top: pad, left: pad, oh: oh, ow: ow, depthwise: true, clamp: .none)
