@@ -1,5 +1,6 @@
 import Foundation
 import PersonTracking
+import Tensor
 import VideoIO
 
 /// `pymaf-bench tracking`: the person detector alone (one thread), and the detector + tracker +
@@ -18,6 +19,9 @@ private func runTrackingBench() throws {
     var rgb = [UInt8](repeating: 0, count: 1920 * 1088 * 3)
     for i in rgb.indices { rgb[i] = UInt8(truncatingIfNeeded: (i / 3) % 1920 + (i % 3) * 70) }
     let frame = VideoFrame(index: 0, time: 0, width: 1920, height: 1088, rgb: rgb)
+    let threads = BLAS.threadCount
+    BLAS.threadCount = 1
+    defer { BLAS.threadCount = threads }
     let perFrame = TrackingBenchTiming.median(runs: 5) {
         let start = DispatchTime.now()
         for _ in 0..<20 { _ = detector.detect(frame) }

@@ -1,5 +1,3 @@
-internal import COpenBLAS
-
 /// Kernels over channels-last (NHWC) Float32 buffers, for graphs stored that way (TFLite
 /// models such as the BlazePose person detector).
 ///
@@ -91,8 +89,7 @@ public enum ChannelsLast {
         a: UnsafePointer<Float>, rows: Int, depth: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         cols: Int, clamp: Clamp, output: UnsafeMutablePointer<Float>
     ) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(cols), Int32(depth),
-                    1, a, Int32(depth), weight, Int32(depth), 0, output, Int32(cols))
+        BLAS.sgemm(transposeB: true, m: rows, n: cols, k: depth, a: a, lda: depth, b: weight, ldb: depth, c: output, ldc: cols)
         let lo = clamp.lower, hi = clamp.upper
         for r in 0..<rows {
             let o = output + r * cols
