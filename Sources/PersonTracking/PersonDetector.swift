@@ -105,25 +105,35 @@ public final class PersonDetector {
         let size = inputSize
         let scale = region.side / Float(size)
         let width = frame.width, height = frame.height
+        // Per output column: the left source column and its weight (clamped so a region far
+        // outside the frame stays a finite, convertible coordinate).
+        let columns = (0..<size).map { ox -> (Int, Float) in
+            let sx = min(max(region.originX + (Float(ox) + 0.5) * scale - 0.5, -2), Float(width) + 1)
+            let fx = sx.rounded(.down)
+            return (Int(fx), sx - fx)
+        }
         frame.rgb.withUnsafeBufferPointer { rgb in
             arena.withUnsafeMutableBufferPointer { a in
                 let out = a.baseAddress! + graph.inputOffset  // (224, 224, 3)
-                func pixel(_ x: Int, _ y: Int, _ c: Int) -> Float {
-                    guard x >= 0, x < width, y >= 0, y < height else { return 0 }
-                    return Float(rgb[(y * width + x) * 3 + c])
+                let zero: (Float, Float, Float) = (0, 0, 0)
+                func pixel(_ x: Int, _ y: Int) -> (Float, Float, Float) {
+                    guard x >= 0, x < width, y >= 0, y < height else { return zero }
+                    let p = (y * width + x) * 3
+                    return (Float(rgb[p]), Float(rgb[p + 1]), Float(rgb[p + 2]))
                 }
                 for oy in 0..<size {
-                    // Clamped so a region far outside the frame stays a finite, convertible coordinate.
                     let sy = min(max(region.originY + (Float(oy) + 0.5) * scale - 0.5, -2), Float(height) + 1)
                     let fy = sy.rounded(.down), y0 = Int(fy), wy = sy - fy
                     for ox in 0..<size {
-                        let sx = min(max(region.originX + (Float(ox) + 0.5) * scale - 0.5, -2), Float(width) + 1)
-                        let fx = sx.rounded(.down), x0 = Int(fx), wx = sx - fx
-                        for c in 0..<3 {
-                            let top = pixel(x0, y0, c) * (1 - wx) + pixel(x0 + 1, y0, c) * wx
-                            let bottom = pixel(x0, y0 + 1, c) * (1 - wx) + pixel(x0 + 1, y0 + 1, c) * wx
-                            out[(oy * size + ox) * 3 + c] = (top * (1 - wy) + bottom * wy) / 127.5 - 1
-                        }
+                        let (x0, wx) = columns[ox]
+                        let p00 = pixel(x0, y0), p01 = pixel(x0 + 1, y0), p10 = pixel(x0, y0 + 1), p11 = pixel(x0 + 1, y0 + 1)
+                        let o = out + (oy * size + ox) * 3
+                        let top0 = p00.0 * (1 - wx) + p01.0 * wx, bottom0 = p10.0 * (1 - wx) + p11.0 * wx
+                        let top1 = p00.1 * (1 - wx) + p01.1 * wx, bottom1 = p10.1 * (1 - wx) + p11.1 * wx
+                        let top2 = p00.2 * (1 - wx) + p01.2 * wx, bottom2 = p10.2 * (1 - wx) + p11.2 * wx
+                        o[0] = (top0 * (1 - wy) + bottom0 * wy) / 127.5 - 1
+                        o[1] = (top1 * (1 - wy) + bottom1 * wy) / 127.5 - 1
+                        o[2] = (top2 * (1 - wy) + bottom2 * wy) / 127.5 - 1
                     }
                 }
             }

@@ -90,14 +90,26 @@ public enum ChannelsLast {
         cols: Int, clamp: Clamp, output: UnsafeMutablePointer<Float>
     ) {
         BLAS.sgemm(transposeB: true, m: rows, n: cols, k: depth, a: a, lda: depth, b: weight, ldb: depth, c: output, ldc: cols)
-        let lo = clamp.lower, hi = clamp.upper
-        for r in 0..<rows {
-            let o = output + r * cols
-            if let bias {
-                for c in 0..<cols { o[c] = min(max(o[c] + bias[c], lo), hi) }
-            } else {
-                for c in 0..<cols { o[c] = min(max(o[c], lo), hi) }
-            }
+        for r in 0..<rows { biasClamp(output + r * cols, count: cols, bias: bias, clamp: clamp) }
+    }
+
+    /// `x[i] = clamp(x[i] + bias[i])` over `count` floats, eight at a time (`Swift.min`/`max`
+    /// on scalars do not vectorize because of their NaN rules; SIMD `clamped` does).
+    @inline(__always)
+    static func biasClamp(_ x: UnsafeMutablePointer<Float>, count: Int, bias: UnsafePointer<Float>?, clamp: Clamp) {
+        let lo8 = SIMD8<Float>(repeating: clamp.lower), hi8 = SIMD8<Float>(repeating: clamp.upper)
+        var i = 0
+        while i + 8 <= count {
+            var v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            if let bias { v += UnsafeRawPointer(bias + i).loadUnaligned(as: SIMD8<Float>.self) }
+            v = v.clamped(lowerBound: lo8, upperBound: hi8)
+            withUnsafeBytes(of: v) { UnsafeMutableRawPointer(x + i).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            i += 8
+        }
+        while i < count {
+            let v = x[i] + (bias?[i] ?? 0)
+            x[i] = v < clamp.lower ? clamp.lower : (v > clamp.upper ? clamp.upper : v)
+            i += 1
         }
     }
 
@@ -159,10 +171,10 @@ public enum ChannelsLast {
         }
     }
 
-    /// `output = clamp(a + b)` element-wise over `count` elements.
+    /// `output = clamp(a + b)` element-wise over `count` elements (`output` may be `a`, not `b`).
     public static func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int, clamp: Clamp, output: UnsafeMutablePointer<Float>) {
-        let lo = clamp.lower, hi = clamp.upper
-        for i in 0..<count { output[i] = min(max(a[i] + b[i], lo), hi) }
+        output.update(from: a, count: count)
+        biasClamp(output, count: count, bias: b, clamp: clamp)
     }
 
     /// Constant padding of H and W: `(N, H, W, C)` → `(N, top+H+bottom, left+W+right, C)`.
