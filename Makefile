@@ -55,7 +55,7 @@ test: deps models
 
 bench: bench-deps models
 	$(SWIFT) build -c release --product pymaf-bench
-	$(RELEASE)/pymaf-bench
+	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench
 
 clean:
 	rm -rf .build

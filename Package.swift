@@ -26,7 +26,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         .target(name: "ModelIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "BodyModel", dependencies: ["Tensor"]),
         .target(name: "PyMAF", dependencies: ["Tensor", "ModelIO", "BodyModel"]),
