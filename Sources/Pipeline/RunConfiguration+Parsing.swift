@@ -1,0 +1,43 @@
+import Foundation
+
+/// The text forms of `--frames`.
+///
+/// `A:B` is frames A through B inclusive, 0-based and numbered as in the full video, the numbers
+/// the outputs carry; `A:` runs to the end and `:B` starts at frame 0. A single `N` is frame N.
+///
+///     try FrameRangeSyntax.parse("100:199")   // 100...199
+///     try FrameRangeSyntax.parse("100:")      // 100...Int.max
+public enum FrameRangeSyntax {
+    /// Parses the text of `--frames`.
+    ///
+    /// - Throws: `RunError.badArguments` with the accepted forms.
+    public static func parse(_ text: String) throws(RunError) -> ClosedRange<Int> {
+        let bad = RunError.badArguments(
+            "--frames \(text): expected A:B (frames A through B, 0-based, inclusive), A: or :B, with A ≤ B")
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        switch parts.count {
+        case 1:
+            guard let frame = Int(parts[0]), frame >= 0 else { throw bad }
+            return frame...frame
+        case 2:
+            let lower = parts[0].isEmpty ? 0 : Int(parts[0])
+            let upper = parts[1].isEmpty ? Int.max : Int(parts[1])
+            guard let lower, let upper, lower >= 0, lower <= upper else { throw bad }
+            return lower...upper
+        default:
+            throw bad
+        }
+    }
+}
+
+extension RunConfiguration.Smoothing {
+    /// The preset called `name` (`standard`, `vibe`, `romp`), or `nil`.
+    public static func preset(named name: String) -> Self? {
+        switch name.lowercased() {
+        case "standard": .standard
+        case "vibe": .vibe
+        case "romp": .romp
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,181 @@
+import ArgumentParser
+import Export
+import Foundation
+import Pipeline
+
+/// The main command's flags: PyMAF demo's names and meanings, then the product's own.
+struct RunOptions: ParsableArguments {
+    // MARK: Input (PyMAF's flags)
+
+    @Option(name: .customLong("vid_file"), help: "Input video file.")
+    var videoFile: String?
+
+    @Option(name: .customLong("image_folder"), help: "Input folder of PNG/JPEG frames, taken in natural order.")
+    var imageFolder: String?
+
+    @Option(name: .customLong("img_file"), help: "Input single image; if no person is detected, the person is assumed centred.")
+    var imageFile: String?
+
+    // MARK: Output and model (PyMAF's flags)
+
+    @Option(name: .customLong("output_folder"), help: "Results go to <output_folder>/<NAME>/.")
+    var outputFolder = "output"
+
+    @Option(help: "PyMAF checkpoint (PyTorch legacy or zip format).")
+    var checkpoint = "data/pretrained_model/PyMAF_model_checkpoint.pt"
+
+    @Option(name: .customLong("data_dir"), help: "PyMAF's data folder (smpl/SMPL_NEUTRAL.pkl, smpl_mean_params.npz, J_regressor_extra.npy, …).")
+    var dataDirectory = "data"
+
+    @Option(name: .customLong("model_batch_size"), help: "Person crops per regressor call.")
+    var modelBatchSize = 8
+
+    // MARK: Rendering (PyMAF's flags)
+
+    @Flag(name: .customLong("no_render"), help: "Do not write the overlay video NAME_result.mp4.")
+    var noRender = false
+
+    @Flag(name: .customLong("with_raw"), help: "Put the original frame beside the overlay.")
+    var withRaw = false
+
+    @Flag(name: .customLong("empty_bg"), help: "Also draw the meshes on an empty background beside the overlay.")
+    var emptyBackground = false
+
+    @Flag(help: "Also draw the meshes seen from the side.")
+    var sideview = false
+
+    @Option(name: .customLong("render_ratio"), help: "Size of the overlay video relative to the input.")
+    var renderRatio: Float = 1
+
+    @Flag(name: .customLong("save_obj"), help: "Write meshes/<id>/<frame>.obj for every person and frame (independent of rendering).")
+    var saveOBJ = false
+
+    @Option(
+        name: .customLong("recon_result_file"),
+        help: "Render (and export) from a saved output.pkl instead of running the network; needs the same input.")
+    var reconstructionFile: String?
+
+    // MARK: The product's own
+
+    @Option(help: ArgumentHelp(
+        "Only frames A through B, 0-based, inclusive, numbered as in the full video ('A:' to the end, ':B' from the start).",
+        valueName: "A:B"))
+    var frames: String?
+
+    @Flag(help: "Smooth the SMPL parameters over time with a One-Euro filter (real timestamps).")
+    var smooth = false
+
+    @Option(name: .customLong("smooth_preset"), help: "Smoothing preset: standard (1 Hz), vibe (0.12 Hz, strong) or romp (3 Hz, light).")
+    var smoothPreset = "standard"
+
+    @Option(name: .customLong("smooth_min_cutoff"), help: "One-Euro minimum cutoff in Hz (overrides the preset).")
+    var smoothMinCutoff: Double?
+
+    @Option(name: .customLong("smooth_beta"), help: "One-Euro speed coefficient β (overrides the preset).")
+    var smoothBeta: Double?
+
+    @Option(name: .customLong("smooth_d_cutoff"), help: "One-Euro cutoff of the speed estimate in Hz (overrides the preset).")
+    var smoothDerivativeCutoff: Double?
+
+    @Option(help: ArgumentHelp(
+        "Comma-separated animation formats to write per person: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+        valueName: "formats"))
+    var export: String?
+
+    @Flag(help: "Write 8-bit alpha mattes per person and frame (mattes/<id>/<frame>.png) and a combined one.")
+    var mattes = false
+
+    @Option(name: .customLong("bbox_file"), help: "Person boxes from a file (PyMAF tracklet JSON or CSV frame,track,cx,cy,w,h) instead of the detector.")
+    var boxFile: String?
+
+    @Option(help: "Threads for the network's matrix products (default: every core).")
+    var threads: Int?
+
+    @Flag(help: "No progress on standard error.")
+    var quiet = false
+
+    // MARK: Tracking
+
+    @Option(name: .customLong("max_people"), help: "Keep at most this many people per frame, largest first (default: all).")
+    var maxPeople: Int?
+
+    @Option(name: .customLong("person_id"), parsing: .upToNextOption, help: "Only these track ids (as written in the outputs).")
+    var personIDs: [Int] = []
+
+    @Option(name: .customLong("min_track_frames"), help: "Drop tracks shorter than this many frames.")
+    var minTrackFrames = 1
+
+    @Option(name: .customLong("detection_threshold"), help: "Person detector score threshold.")
+    var detectionThreshold: Float = 0.5
+
+    @Option(name: .customLong("max_age"), help: "Frames a lost person is remembered for re-identification.")
+    var maxAge = 30
+
+    @Option(name: .customLong("bbox_scale"), help: "Crop side relative to the person's box (PyMAF's bbox_scale).")
+    var boxScale: Float = 1.0
+
+    @Option(name: .customLong("detector"), help: "BlazePose person detector model (make models fetches it).")
+    var detectorModel = "data/models/pose_detection.tflite"
+
+    /// The run configuration these flags describe.
+    ///
+    /// - Throws: `RunError.badArguments` naming the flag.
+    func configuration(arguments: [String]) throws(RunError) -> RunConfiguration {
+        let inputs = [videoFile.map { RunConfiguration.Input.video(fileURL($0)) },
+                      imageFolder.map { .imageFolder(fileURL($0)) },
+                      imageFile.map { .image(fileURL($0)) }].compactMap { $0 }
+        guard inputs.count == 1, let input = inputs.first else {
+            throw .badArguments(inputs.isEmpty
+                ? "no input: give --vid_file, --image_folder or --img_file (or run `make demo`)"
+                : "give only one of --vid_file, --image_folder, --img_file")
+        }
+        var configuration = RunConfiguration(input: input)
+        configuration.arguments = arguments
+        configuration.outputFolder = fileURL(outputFolder)
+        configuration.checkpoint = fileURL(checkpoint)
+        configuration.dataDirectory = fileURL(dataDirectory)
+        configuration.detectorModel = fileURL(detectorModel)
+        configuration.modelBatchSize = modelBatchSize
+        configuration.render = !noRender
+        configuration.renderSettings.withRaw = withRaw
+        configuration.renderSettings.emptyBackground = emptyBackground
+        configuration.renderSettings.sideView = sideview
+        configuration.renderSettings.renderRatio = renderRatio
+        configuration.saveOBJ = saveOBJ
+        configuration.reconstructionFile = reconstructionFile.map(fileURL)
+        configuration.mattes = mattes
+        configuration.boxFile = boxFile.map(fileURL)
+        configuration.threads = threads
+        configuration.quiet = quiet
+        if let frames { configuration.frameRange = try FrameRangeSyntax.parse(frames) }
+        if let export {
+            let (formats, unknown) = ExportFormat.parseList(export)
+            if !unknown.isEmpty {
+                throw .badArguments("--export: unknown format \(unknown.joined(separator: ", ")); choose from \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            configuration.exportFormats = formats
+        }
+        let tuned = smoothMinCutoff != nil || smoothBeta != nil || smoothDerivativeCutoff != nil
+        if smooth || tuned {
+            guard var settings = RunConfiguration.Smoothing.preset(named: smoothPreset) else {
+                throw .badArguments("--smooth_preset: unknown preset \(smoothPreset); choose standard, vibe or romp")
+            }
+            settings.minCutoff = smoothMinCutoff ?? settings.minCutoff
+            settings.beta = smoothBeta ?? settings.beta
+            settings.derivativeCutoff = smoothDerivativeCutoff ?? settings.derivativeCutoff
+            configuration.smoothing = settings
+        }
+        configuration.tracking.maxPeople = maxPeople
+        configuration.tracking.personIDs = personIDs
+        configuration.tracking.minTrackFrames = minTrackFrames
+        configuration.tracking.detectionThreshold = detectionThreshold
+        configuration.tracking.maxAge = maxAge
+        configuration.tracking.boxScale = boxScale
+        try configuration.validate()
+        return configuration
+    }
+
+    private func fileURL(_ path: String) -> URL {
+        URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+    }
+}
