@@ -26,7 +26,7 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
         .target(name: "ModelIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "BodyModel", dependencies: ["Tensor"]),
         .target(name: "PyMAF", dependencies: ["Tensor", "ModelIO", "BodyModel"]),
@@ -44,7 +44,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PymafVideoCLI",
-            dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Pipeline", "VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "PymafBench",

@@ -33,7 +33,7 @@ public final class PyMAFRegressor {
     let regressors: [ParameterRegressor]
     let downsampling: [SparseRows]
     let gridPoints: [Float]
-    let workspace = Workspace()
+    let workspace = Workspace(threadCount: max(1, BLAS.threadCount))
 
     /// Loads a PyMAF checkpoint (zip or legacy format; `{"model": state_dict}` or a bare state dict).
     ///

@@ -6,6 +6,14 @@ import Tensor
 // whole trunk (ResNet-50 + deconvs) as a chain of these ops — all on random weights.
 
 extension BenchmarkSuite {
+    /// The trunk alone (for profiling: `perf record .build/release/pymaf-bench tensor-trunk`).
+    static var tensorTrunk: BenchmarkSuite {
+        BenchmarkSuite(name: "tensor-trunk", summary: "ResNet-50 + deconv trunk only, batch 1 and 8") {
+            BLAS.threadCount = BLAS.processorCount
+            TensorBench.trunk(batches: [1, 8])
+        }
+    }
+
     static var tensor: BenchmarkSuite {
         BenchmarkSuite(name: "tensor", summary: "sgemm peak, per-layer conv/deconv GFLOP/s, ResNet-50+deconv trunk ms/frame") {
             let threads = BLAS.processorCount
@@ -22,17 +30,32 @@ extension BenchmarkSuite {
 }
 
 enum TensorBench {
-    /// Median seconds of `runs` calls after one warm-up call.
-    static func median(runs: Int = 5, _ body: () -> Void) -> Double {
+    /// Wall and process-CPU seconds of one call.
+    struct Timing {
+        var wall: Double
+        var cpu: Double
+    }
+
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Median wall and CPU seconds of `runs` calls after one warm-up call. CPU time counts every
+    /// thread of the process, so GFLOP per CPU-second stays meaningful on a busy machine.
+    static func measure(runs: Int = 5, _ body: () -> Void) -> Timing {
         body()
         let clock = ContinuousClock()
-        let times = (0..<runs).map { _ in
+        let samples = (0..<runs).map { _ in
+            let cpu0 = processCPUSeconds()
             let start = clock.now
             body()
             let d = clock.now - start
-            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            return Timing(wall: Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18,
+                          cpu: processCPUSeconds() - cpu0)
         }
-        return times.sorted()[runs / 2]
+        return Timing(wall: samples.map(\.wall).sorted()[runs / 2], cpu: samples.map(\.cpu).sorted()[runs / 2])
     }
 
     static func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
@@ -51,15 +74,16 @@ enum TensorBench {
     static func sgemmPeaks(threads: Int) {
         let shapes = [(2048, 2048, 2048), (256, 3136, 576), (64, 12544, 147), (512, 196, 4608), (2048, 49, 512),
                       (2048, 392, 512), (1024, 8, 2362)]
-        print("   sgemm (M N K)            " + [threads, 1].map { "\($0) thr GFLOP/s" }.joined(separator: "   "))
+        print("   sgemm (M N K)            " + [threads, 1].map { "\($0) thr GFLOP/s (per CPU-s)  " }.joined())
         for (m, n, k) in shapes {
             let a = randomFloats(m * k, scale: 1, seed: 1), b = randomFloats(k * n, scale: 1, seed: 2)
             var c = [Float](repeating: 0, count: m * n)
             var line = "   " + pad("\(m) \(n) \(k)", 25)
             for t in [threads, 1] {
                 BLAS.threadCount = t
-                let s = median { BLAS.sgemm(m: m, n: n, k: k, a: a, b: b, c: &c) }
-                line += pad(format(2 * Double(m * n * k) / s / 1e9, 0), 17)
+                let t = measure { BLAS.sgemm(m: m, n: n, k: k, a: a, b: b, c: &c) }
+                let flops = 2 * Double(m * n * k)
+                line += pad(format(flops / t.wall / 1e9, 0) + " (" + format(flops / t.cpu / 1e9, 0) + ")", 28)
             }
             print(line)
         }
@@ -117,15 +141,17 @@ enum TensorBench {
 
     /// Each layer shape alone: ms per frame, GFLOP/s, and its share of the trunk (× its count).
     static func layers(batches: [Int]) {
-        print("   layer (× count)          " + batches.map { "batch \($0): ms/frame GFLOP/s  " }.joined())
+        print("   layer (× count)          " + batches.map { "batch \($0): ms/frame GFLOP/s (per CPU-s)  " }.joined())
         var totals = [Double](repeating: 0, count: batches.count)
-        let workspace = Workspace()
+        let workspace = Workspace(threadCount: BLAS.threadCount)
         func row(_ label: String, count: Int, flopsPerFrame: Double, run: (Int) -> Void) {
             var line = "   " + pad("\(label) ×\(count)", 25)
             for (b, batch) in batches.enumerated() {
-                let s = median { run(batch) } / Double(batch)
+                let t = measure { run(batch) }
+                let s = t.wall / Double(batch)
                 totals[b] += s * Double(count)
-                line += pad(format(s * 1e3, 3), 10) + pad(format(flopsPerFrame / s / 1e9, 0), 15)
+                line += pad(format(s * 1e3, 3), 10)
+                    + pad(format(flopsPerFrame / s / 1e9, 0) + " (" + format(flopsPerFrame * Double(batch) / t.cpu / 1e9, 0) + ")", 27)
             }
             print(line)
         }
@@ -152,7 +178,7 @@ enum TensorBench {
                 layer.forward(x, activation: .relu, workspace: workspace, into: &out)
             }
         }
-        print("   sum over the trunk       " + totals.map { pad(format($0 * 1e3, 2) + " ms/frame", 33) }.joined())
+        print("   sum over the trunk       " + totals.map { pad(format($0 * 1e3, 2) + " ms/frame", 45) }.joined())
     }
 
     /// ResNet-50 (BN folded) + maxpool + the three deconvs as one chain of ops, reusing buffers.
@@ -203,15 +229,16 @@ enum TensorBench {
 
     static func trunk(batches: [Int]) {
         let net = Trunk()
-        let workspace = Workspace()
+        let workspace = Workspace(threadCount: BLAS.threadCount)
         let flops = resnetShapes.reduce(0) { $0 + $1.flopsPerFrame * Double($1.count) }
             + deconvShapes.reduce(0) { $0 + 2 * Double($1.cin * $1.cout * 16 * $1.size * $1.size) }
         for batch in batches {
             let x = Tensor(shape: [batch, 3, 224, 224], data: randomFloats(batch * 3 * 224 * 224, scale: 2, seed: 77))
             var y = Tensor(shape: [])
-            let s = median { y = net(x, workspace: workspace) } / Double(batch)
+            let t = measure { y = net(x, workspace: workspace) }
+            let s = t.wall / Double(batch)
             precondition(y.data.allSatisfy(\.isFinite), "trunk produced non-finite values")
-            print("   trunk (ResNet-50 + 3 deconvs) batch \(batch): \(format(s * 1e3, 2)) ms/frame, \(format(flops / s / 1e9, 0)) GFLOP/s (\(format(flops / 1e9, 2)) GFLOP/frame), scratch \((workspace.floatCount * 4) >> 20) MiB")
+            print("   trunk (ResNet-50 + 3 deconvs) batch \(batch): \(format(s * 1e3, 2)) ms/frame, \(format(flops / s / 1e9, 0)) GFLOP/s, \(format(flops * Double(batch) / t.cpu / 1e9, 0)) GFLOP per CPU-s (\(format(flops / 1e9, 2)) GFLOP/frame), scratch \((workspace.floatCount * 4) >> 20) MiB")
         }
     }
 }

@@ -87,7 +87,8 @@ public struct Conv2D: Sendable {
             out.data.withUnsafeMutableBufferPointer { po in
                 withOptionalPointer(residual) { pr in
                     if isDepthwise {
-                        depthwise(px.baseAddress!, batch: n, g, residual: pr, activation: activation, into: po.baseAddress!)
+                        depthwise(px.baseAddress!, batch: n, g, residual: pr, activation: activation,
+                                  threads: workspace.threadCount, into: po.baseAddress!)
                     } else {
                         gemmConvolution(px.baseAddress!, batch: n, g, residual: pr, activation: activation,
                                         workspace: workspace, into: po.baseAddress!)
@@ -101,57 +102,48 @@ public struct Conv2D: Sendable {
     private func gemmConvolution(_ x: UnsafePointer<Float> /*(N, Cin, H, W)*/, batch n: Int, _ g: WindowGeometry,
                                  residual: UnsafePointer<Float>? /*(N, Cout, OH, OW)*/, activation: Activation,
                                  workspace: Workspace, into out: UnsafeMutablePointer<Float> /*(N, Cout, OH, OW)*/) {
-        let cin = inChannels, cout = outChannels
+        let cin = inChannels, cout = outChannels, threads = workspace.threadCount
         let planeIn = g.height * g.width
         let plane = g.outHeight * g.outWidth                        // P
         let m = cout / groups                                        // rows of one group's GEMM
         let k = (cin / groups) * kernelHeight * kernelWidth          // its depth
-        let rows = cin * kernelHeight * kernelWidth                  // all groups' column rows
+        let taps = kernelHeight * kernelWidth
+        let batched = n > 1 && plane < Conv2D.batchedPlaneLimit
+        let frames = batched ? n : 1                                 // frames per GEMM
+        let np = frames * plane                                      // GEMM N
+        let pointwiseInPlace = isPointwise && !batched               // the input is already the columns
+        let cols = pointwiseInPlace ? nil : workspace.buffer(.columns, count: cin * taps * np)  // (Cin·kH·kW, frames·P)
+        let product = batched ? workspace.buffer(.product, count: cout * np) : nil              // (Cout, N·P)
         weight.data.withUnsafeBufferPointer { pw in
             bias.withUnsafeBufferPointer { pb in
                 let w = pw.baseAddress!  // (groups·M, K)
-                if n > 1 && plane < Conv2D.batchedPlaneLimit {
-                    let np = n * plane
-                    let cols = workspace.buffer(.columns, count: rows * np)   // (Cin·kH·kW, N·P)
-                    for i in 0..<n {
-                        let frame = x + i * cin * planeIn
-                        if isPointwise {
-                            for c in 0..<cin { (cols + c * np + i * plane).update(from: frame + c * planeIn, count: plane) }
-                        } else {
-                            im2col(frame, channels: cin, g, into: cols + i * plane, ld: np)
+                for first in Swift.stride(from: 0, to: n, by: frames) {
+                    // Columns of frames first..<first+frames, each frame's block `plane` wide.
+                    if let cols {
+                        parallelChunks(frames * cin, threads: threads) { range in
+                            for index in range {
+                                let (j, c) = index.quotientAndRemainder(dividingBy: cin)
+                                let src = x + ((first + j) * cin + c) * planeIn
+                                let dst = cols + c * taps * np + j * plane
+                                if isPointwise {
+                                    dst.update(from: src, count: plane)
+                                } else {
+                                    im2col(plane: src, g, into: dst, ld: np)
+                                }
+                            }
                         }
                     }
-                    let product = workspace.buffer(.product, count: cout * np)  // (Cout, N·P)
+                    let columns = cols.map { UnsafePointer($0) } ?? x + first * cin * planeIn
+                    let y = product ?? out + first * cout * plane  // (Cout, frames·P)
                     for gi in 0..<groups {
-                        BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: cols + gi * k * np, ldb: np,
-                                   c: product + gi * m * np, ldc: np)
+                        BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * np, ldb: np,
+                                   c: y + gi * m * np, ldc: np)
                     }
-                    for i in 0..<n {
-                        for c in 0..<cout {
-                            let offset = (i * cout + c) * plane
-                            epilogue(out + offset, product + c * np + i * plane, count: plane, bias: pb[c],
-                                     residual: residual.map { $0 + offset }, activation: activation)
-                        }
-                    }
-                } else {
-                    for i in 0..<n {
-                        let frame = x + i * cin * planeIn
-                        let columns: UnsafePointer<Float>   // (Cin·kH·kW, P)
-                        if isPointwise {
-                            columns = frame
-                        } else {
-                            let cols = workspace.buffer(.columns, count: rows * plane)
-                            im2col(frame, channels: cin, g, into: cols, ld: plane)
-                            columns = UnsafePointer(cols)
-                        }
-                        let y = out + i * cout * plane  // (Cout, P)
-                        for gi in 0..<groups {
-                            BLAS.sgemm(m: m, n: plane, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * plane,
-                                       ldb: plane, c: y + gi * m * plane, ldc: plane)
-                        }
-                        for c in 0..<cout {
-                            let offset = (i * cout + c) * plane
-                            epilogue(out + offset, out + offset, count: plane, bias: pb[c],
+                    parallelChunks(frames * cout, threads: threads) { range in
+                        for index in range {
+                            let (j, c) = index.quotientAndRemainder(dividingBy: cout)
+                            let offset = ((first + j) * cout + c) * plane
+                            epilogue(out + offset, y + c * np + j * plane, count: plane, bias: pb[c],
                                      residual: residual.map { $0 + offset }, activation: activation)
                         }
                     }
@@ -162,39 +154,40 @@ public struct Conv2D: Sendable {
 
     /// Direct depthwise loops: each output row accumulates kH·kW shifted input rows.
     private func depthwise(_ x: UnsafePointer<Float> /*(N, C, H, W)*/, batch n: Int, _ g: WindowGeometry,
-                           residual: UnsafePointer<Float>?, activation: Activation,
+                           residual: UnsafePointer<Float>?, activation: Activation, threads: Int,
                            into out: UnsafeMutablePointer<Float> /*(N, C, OH, OW)*/) {
         let channels = outChannels
         let (h, w, s) = (g.height, g.width, g.stride)
         let (oh, ow) = (g.outHeight, g.outWidth)
         let (kh, kw) = (kernelHeight, kernelWidth)
         weight.data.withUnsafeBufferPointer { pw in
-            for i in 0..<n {
-                for c in 0..<channels {
-                    let input = x + (i * channels + c) * h * w  // (H, W)
-                    let offset = (i * channels + c) * oh * ow
-                    let output = out + offset                   // (OH, OW)
-                    let taps = pw.baseAddress! + c * kh * kw    // (kH, kW)
-                    for oy in 0..<oh {
-                        let row = output + oy * ow
-                        row.update(repeating: 0, count: ow)
-                        for ky in 0..<kh {
-                            let iy = oy * s - g.padding.top + ky
-                            guard iy >= 0 && iy < h else { continue }
-                            for kx in 0..<kw {
-                                let tap = taps[ky * kw + kx]
-                                let src = input + iy * w + kx - g.padding.left  // input at ox = 0
-                                let xs = indices(ow, stride: s, offset: kx - g.padding.left, landingIn: w)
-                                if s == 1 {
-                                    for ox in xs { row[ox] += tap * src[ox] }
-                                } else {
-                                    for ox in xs { row[ox] += tap * src[ox * s] }
+            bias.withUnsafeBufferPointer { pb in
+                parallelChunks(n * channels, threads: threads) { range in
+                    for index in range {
+                        let c = index % channels
+                        let input = x + index * h * w               // (H, W)
+                        let output = out + index * oh * ow          // (OH, OW)
+                        let taps = pw.baseAddress! + c * kh * kw    // (kH, kW)
+                        for oy in 0..<oh {
+                            let row = output + oy * ow
+                            row.update(repeating: 0, count: ow)
+                            for ky in indices(kh, stride: 1, offset: oy * s + g.originY, landingIn: h) {
+                                let iy = oy * s + g.originY + ky
+                                for kx in 0..<kw {
+                                    let tap = taps[ky * kw + kx]
+                                    let src = input + iy * w + g.originX + kx  // input at ox = 0
+                                    let xs = indices(ow, stride: s, offset: g.originX + kx, landingIn: w)
+                                    if s == 1 {
+                                        for ox in xs { row[ox] += tap * src[ox] }
+                                    } else {
+                                        for ox in xs { row[ox] += tap * src[ox * s] }
+                                    }
                                 }
                             }
                         }
+                        epilogue(output, output, count: oh * ow, bias: pb[c], residual: residual.map { $0 + index * oh * ow },
+                                 activation: activation)
                     }
-                    epilogue(output, output, count: oh * ow, bias: bias[c], residual: residual.map { $0 + offset },
-                             activation: activation)
                 }
             }
         }

@@ -1,8 +1,10 @@
 /// A 2-D transposed convolution over NCHW tensors, as PyTorch's `nn.ConvTranspose2d`
 /// (groups 1, dilation 1, no output padding): OH = (H − 1)·stride − 2·padding + kH.
 ///
-/// Computed as one GEMM to columns — cols (Cout·kH·kW, P) = Wᵀ · x — then col2im, which adds
-/// every column into the output plane; small planes batch all frames into the GEMM.
+/// Computed as stride² sub-pixel phases: the outputs (oy, ox) with oy ≡ py, ox ≡ px (mod stride)
+/// are an ordinary stride-1 convolution of the input with the taps ky ≡ py + padding (mod
+/// stride). Each phase is one im2col + sgemm over all frames, and its output pass writes
+/// straight into the interleaved output — no column buffer of Cout·kH·kW rows, no col2im.
 ///
 ///     let up = ConvTranspose2D(weight: w /*(2048, 256, 4, 4)*/, bias: nil, stride: 2, padding: 1)
 ///     let y = up(x /*(N, 2048, 7, 7)*/, activation: .relu)   // (N, 256, 14, 14)
@@ -13,20 +15,66 @@ public struct ConvTranspose2D: Sendable {
     public let bias: [Float]
     public let stride: Int
     public let padding: Int
+    /// One per (py, px), row-major over the stride² phases.
+    let phases: [Phase]
 
     public var inChannels: Int { weight.shape[0] }
     public var outChannels: Int { weight.shape[1] }
     public var kernelHeight: Int { weight.shape[2] }
     public var kernelWidth: Int { weight.shape[3] }
 
+    /// The taps of one output phase along one axis: input offsets first..<first+count relative to
+    /// the phase position, kernel index `kernelIndex(t)` for offset first + t.
+    struct PhaseAxis: Sendable {
+        var phase: Int
+        var first: Int
+        var kernelIndices: [Int]  // by tap, increasing input offset
+        /// For output position a of this phase (output index a·stride + phase): input index a + first + t.
+        init(phase: Int, kernel: Int, stride: Int, padding: Int) {
+            // oy = iy·s − p + ky  ⇒  for oy = a·s + phase: ky ≡ phase + p (mod s), iy = a + (phase + p − ky)/s.
+            let ks = (0..<kernel).filter { ($0 - phase - padding) % stride == 0 }.reversed()
+            self.phase = phase
+            self.first = ks.first.map { (phase + padding - $0) / stride } ?? 0
+            self.kernelIndices = Array(ks)
+        }
+    }
+
+    /// One sub-pixel phase: a stride-1 convolution with weight (Cout, Cin, Ty, Tx).
+    struct Phase: Sendable {
+        var rows: PhaseAxis, columns: PhaseAxis
+        var weight: [Float]  // (Cout, Cin·Ty·Tx)
+    }
+
     public init(weight: Tensor, bias: [Float]?, stride: Int, padding: Int) {
         precondition(weight.shape.count == 4, "ConvTranspose2D: weight must be (Cin, Cout, kH, kW), got \(weight.shape)")
-        precondition(stride >= 1 && padding >= 0, "ConvTranspose2D: stride \(stride), padding \(padding)")
+        precondition(stride >= 1 && padding >= 0 && padding < min(weight.shape[2], weight.shape[3]),
+                     "ConvTranspose2D: stride \(stride), padding \(padding) for kernel \(weight.shape[2])×\(weight.shape[3])")
         precondition(bias == nil || bias!.count == weight.shape[1], "ConvTranspose2D: bias has \(bias!.count) values for \(weight.shape[1]) channels")
         self.weight = weight
         self.bias = bias ?? [Float](repeating: 0, count: weight.shape[1])
         self.stride = stride
         self.padding = padding
+        let (cin, cout, kh, kw) = (weight.shape[0], weight.shape[1], weight.shape[2], weight.shape[3])
+        var phases: [Phase] = []
+        for py in 0..<stride {
+            for px in 0..<stride {
+                let rows = PhaseAxis(phase: py, kernel: kh, stride: stride, padding: padding)
+                let columns = PhaseAxis(phase: px, kernel: kw, stride: stride, padding: padding)
+                let (ty, tx) = (rows.kernelIndices.count, columns.kernelIndices.count)
+                var w = [Float](repeating: 0, count: cout * cin * ty * tx)
+                for co in 0..<cout {
+                    for ci in 0..<cin {
+                        for (t, ky) in rows.kernelIndices.enumerated() {
+                            for (u, kx) in columns.kernelIndices.enumerated() {
+                                w[((co * cin + ci) * ty + t) * tx + u] = weight.data[((ci * cout + co) * kh + ky) * kw + kx]
+                            }
+                        }
+                    }
+                }
+                phases.append(Phase(rows: rows, columns: columns, weight: w))
+            }
+        }
+        self.phases = phases
     }
 
     /// The layer followed by an eval-mode batch-norm, as one layer (output channels are axis 1 of the weight).
@@ -59,47 +107,57 @@ public struct ConvTranspose2D: Sendable {
         precondition(cin == inChannels, "ConvTranspose2D: input has \(cin) channels, layer expects \(inChannels)")
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh >= 1 && ow >= 1, "ConvTranspose2D: output would be empty for a \(h)×\(w) input")
-        let cout = outChannels
+        let cout = outChannels, s = stride, threads = workspace.threadCount
         let planeIn = h * w, plane = oh * ow
-        let rows = cout * kernelHeight * kernelWidth
         out.prepare(shape: [n, cout, oh, ow])
         x.data.withUnsafeBufferPointer { px in
-            weight.data.withUnsafeBufferPointer { pw in
+            bias.withUnsafeBufferPointer { pb in
                 out.data.withUnsafeMutableBufferPointer { po in
-                    let x = px.baseAddress!, w0 = pw.baseAddress!, y = po.baseAddress!
-                    y.update(repeating: 0, count: n * cout * plane)
-                    let batched = n > 1 && planeIn < Conv2D.batchedPlaneLimit
-                    let perGEMM = batched ? n : 1
-                    let np = perGEMM * planeIn
-                    let cols = workspace.buffer(.product, count: rows * np)  // (Cout·kH·kW, frames·H·W)
-                    var first = 0
-                    while first < n {
-                        let input: UnsafePointer<Float>  // (Cin, frames·H·W)
-                        if batched {
-                            let staged = workspace.buffer(.staging, count: cin * np)
-                            for i in 0..<n {
-                                for c in 0..<cin {
-                                    (staged + c * np + i * planeIn).update(from: x + (i * cin + c) * planeIn, count: planeIn)
+                    let x = px.baseAddress!, y = po.baseAddress!
+                    for phase in phases {
+                        // This phase's output grid: rows py, py+s, … < OH (OHp of them), likewise columns.
+                        let (py, pxx) = (phase.rows.phase, phase.columns.phase)
+                        let ohp = py < oh ? (oh - py + s - 1) / s : 0, owp = pxx < ow ? (ow - pxx + s - 1) / s : 0
+                        let planeP = ohp * owp
+                        guard planeP > 0 else { continue }
+                        let (ty, tx) = (phase.rows.kernelIndices.count, phase.columns.kernelIndices.count)
+                        let k = cin * ty * tx
+                        let batched = n > 1 && planeP < Conv2D.batchedPlaneLimit
+                        let frames = batched ? n : 1
+                        let np = frames * planeP
+                        let g = WindowGeometry(height: h, width: w, kernelHeight: ty, kernelWidth: tx, stride: 1,
+                                               originY: phase.rows.first, originX: phase.columns.first,
+                                               outHeight: ohp, outWidth: owp)
+                        let cols = workspace.buffer(.columns, count: k * np)          // (Cin·Ty·Tx, frames·OHp·OWp)
+                        let product = workspace.buffer(.product, count: cout * np)    // (Cout, frames·OHp·OWp)
+                        phase.weight.withUnsafeBufferPointer { pw in
+                            for first in Swift.stride(from: 0, to: n, by: frames) {
+                                if k > 0 {
+                                    parallelChunks(frames * cin, threads: threads) { range in
+                                        for index in range {
+                                            let (j, c) = index.quotientAndRemainder(dividingBy: cin)
+                                            im2col(plane: x + ((first + j) * cin + c) * planeIn, g,
+                                                   into: cols + c * ty * tx * np + j * planeP, ld: np)
+                                        }
+                                    }
+                                    BLAS.sgemm(m: cout, n: np, k: k, a: pw.baseAddress!, lda: k, b: cols, ldb: np,
+                                               c: product, ldc: np)
+                                } else {
+                                    product.update(repeating: 0, count: cout * np)
+                                }
+                                // Interleave: product row c, frame j, (a, b) → y[j][c][a·s + py][b·s + px].
+                                parallelChunks(frames * cout, threads: threads) { range in
+                                    for index in range {
+                                        let (j, c) = index.quotientAndRemainder(dividingBy: cout)
+                                        let dst = y + ((first + j) * cout + c) * plane + py * ow + pxx
+                                        let src = product + c * np + j * planeP
+                                        for a in 0..<ohp {
+                                            epilogue(dst + a * s * ow, src + a * owp, count: owp, bias: pb[c], residual: nil,
+                                                     activation: activation, dstStride: s)
+                                        }
+                                    }
                                 }
                             }
-                            input = UnsafePointer(staged)
-                        } else {
-                            input = x + first * cin * planeIn
-                        }
-                        // Wᵀ: the weight read as (Cin, Cout·kH·kW), transposed.
-                        BLAS.sgemm(transposeA: true, m: rows, n: np, k: cin, a: w0, lda: rows, b: input, ldb: np,
-                                   c: cols, ldc: np)
-                        for j in 0..<perGEMM {
-                            col2imAdd(cols + j * planeIn, ld: np, channels: cout, inHeight: h, inWidth: w,
-                                      kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
-                                      padding: padding, outHeight: oh, outWidth: ow, into: y + (first + j) * cout * plane)
-                        }
-                        first += perGEMM
-                    }
-                    for i in 0..<n {
-                        for c in 0..<cout {
-                            let plane0 = y + (i * cout + c) * plane
-                            epilogue(plane0, plane0, count: plane, bias: bias[c], residual: nil, activation: activation)
                         }
                     }
                 }

@@ -1,4 +1,4 @@
-// Inner loops shared by the convolution ops: the GEMM epilogue, im2col and col2im.
+// Inner loops shared by the convolution ops: the GEMM epilogue and im2col.
 // All pointers are raw row-major storage; shapes are given in the comment of each function.
 
 /// The indices `i` in `0..<count` with `i·stride + offset` in `0..<bound` (possibly empty).
@@ -21,90 +21,96 @@ func ceilDivide(_ a: Int, _ b: Int) -> Int {
     -floorDivide(-a, b)
 }
 
-/// dst[i] = activation(src[i] + bias + residual[i]) for i in 0..<count (`residual` optional;
-/// `dst` may equal `src`). This is the output pass that follows every GEMM.
+/// Calls `body` with the activation as a closure the optimizer inlines into the caller's loop.
+@inline(__always)
+func withActivation(_ activation: Activation, _ body: ((Float) -> Float) -> Void) {
+    switch activation {
+    case .none: body { $0 }
+    case .relu: body { max($0, 0) }
+    case .relu6: body { min(max($0, 0), 6) }
+    case .leakyReLU(let slope): body { $0 >= 0 ? $0 : slope * $0 }
+    }
+}
+
+/// dst[i·dstStride] = activation(src[i] + bias + residual[i]) for i in 0..<count (`residual`
+/// optional; `dst` may equal `src` when the stride is 1). This is the output pass after a GEMM.
 @inline(__always)
 func epilogue(
     _ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int,
-    bias: Float, residual: UnsafePointer<Float>?, activation: Activation
+    bias: Float, residual: UnsafePointer<Float>?, activation: Activation, dstStride: Int = 1
 ) {
-    @inline(__always)
-    func run(_ f: (Float) -> Float) {
-        if let residual {
-            for i in 0..<count { dst[i] = f(src[i] + bias + residual[i]) }
+    withActivation(activation) { f in
+        if dstStride == 1 {
+            if let residual {
+                for i in 0..<count { dst[i] = f(src[i] + bias + residual[i]) }
+            } else {
+                for i in 0..<count { dst[i] = f(src[i] + bias) }
+            }
         } else {
-            for i in 0..<count { dst[i] = f(src[i] + bias) }
+            precondition(residual == nil, "epilogue: strided output takes no residual")
+            for i in 0..<count { dst[i * dstStride] = f(src[i] + bias) }
         }
-    }
-    switch activation {
-    case .none: run { $0 }
-    case .relu: run { max($0, 0) }
-    case .relu6: run { min(max($0, 0), 6) }
-    case .leakyReLU(let slope): run { $0 >= 0 ? $0 : slope * $0 }
     }
 }
 
-/// Geometry of one 2-D sliding window over an (H, W) plane.
+/// Where a sliding window reads: output (oy, ox) with tap (ky, kx) reads input
+/// (oy·stride + originY + ky, ox·stride + originX + kx); reads outside the plane are zero.
+/// A convolution has origin = −padding; a phase of a transposed convolution has stride 1 and
+/// its first input offset as origin.
 struct WindowGeometry {
-    var height: Int, width: Int  // input plane
+    var height: Int, width: Int              // input plane
     var kernelHeight: Int, kernelWidth: Int
     var stride: Int
-    var padding: Padding2D
-    var outHeight: Int { (height + padding.top + padding.bottom - kernelHeight) / stride + 1 }
-    var outWidth: Int { (width + padding.left + padding.right - kernelWidth) / stride + 1 }
-}
+    var originY: Int, originX: Int
+    var outHeight: Int, outWidth: Int
 
-/// im2col of one frame: x (C, H, W) → cols (C·kH·kW, OH·OW), row r = (c·kH + ky)·kW + kx,
-/// column oy·OW + ox, each row `ld` floats apart (zeros where the window leaves the plane).
-func im2col(_ x: UnsafePointer<Float>, channels: Int, _ g: WindowGeometry,
-            into cols: UnsafeMutablePointer<Float>, ld: Int) {
-    let (h, w, s) = (g.height, g.width, g.stride)
-    let (oh, ow) = (g.outHeight, g.outWidth)
-    for c in 0..<channels {
-        let plane = x + c * h * w  // (H, W)
-        for ky in 0..<g.kernelHeight {
-            for kx in 0..<g.kernelWidth {
-                let row = cols + ((c * g.kernelHeight + ky) * g.kernelWidth + kx) * ld  // (OH·OW)
-                let xs = indices(ow, stride: s, offset: kx - g.padding.left, landingIn: w)
-                for oy in 0..<oh {
-                    let dst = row + oy * ow  // (OW)
-                    let iy = oy * s - g.padding.top + ky
-                    guard iy >= 0 && iy < h && !xs.isEmpty else {
-                        dst.update(repeating: 0, count: ow)
-                        continue
-                    }
-                    if xs.lowerBound > 0 { dst.update(repeating: 0, count: xs.lowerBound) }
-                    if xs.upperBound < ow { (dst + xs.upperBound).update(repeating: 0, count: ow - xs.upperBound) }
-                    let src = plane + iy * w + kx - g.padding.left  // input at ox = 0 (may point before the row)
-                    if s == 1 {
-                        (dst + xs.lowerBound).update(from: src + xs.lowerBound, count: xs.count)
-                    } else {
-                        for ox in xs { dst[ox] = src[ox * s] }
-                    }
-                }
-            }
-        }
+    /// A convolution's window: origin −padding, output size from the padded extent.
+    init(height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Padding2D) {
+        self.init(height: height, width: width, kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
+                  originY: -padding.top, originX: -padding.left,
+                  outHeight: (height + padding.top + padding.bottom - kernelHeight) / stride + 1,
+                  outWidth: (width + padding.left + padding.right - kernelWidth) / stride + 1)
+    }
+
+    init(height: Int, width: Int, kernelHeight: Int, kernelWidth: Int, stride: Int,
+         originY: Int, originX: Int, outHeight: Int, outWidth: Int) {
+        self.height = height
+        self.width = width
+        self.kernelHeight = kernelHeight
+        self.kernelWidth = kernelWidth
+        self.stride = stride
+        self.originY = originY
+        self.originX = originX
+        self.outHeight = outHeight
+        self.outWidth = outWidth
     }
 }
 
-/// col2im of one frame, accumulating: cols (C·kH·kW, H·W) with rows `ld` apart → out (C, OH, OW)
-/// with out[c][iy·s − pad + ky][ix·s − pad + kx] += cols[(c·kH + ky)·kW + kx][iy·W + ix].
-/// This is the scatter half of a transposed convolution; `out` must be initialised.
-func col2imAdd(_ cols: UnsafePointer<Float>, ld: Int, channels: Int,
-               inHeight h: Int, inWidth w: Int, kernelHeight kh: Int, kernelWidth kw: Int,
-               stride s: Int, padding p: Int, outHeight oh: Int, outWidth ow: Int,
-               into out: UnsafeMutablePointer<Float>) {
-    for c in 0..<channels {
-        let plane = out + c * oh * ow  // (OH, OW)
-        for ky in 0..<kh {
-            let ys = indices(h, stride: s, offset: ky - p, landingIn: oh)
-            for kx in 0..<kw {
-                let row = cols + ((c * kh + ky) * kw + kx) * ld  // (H·W)
-                let xs = indices(w, stride: s, offset: kx - p, landingIn: ow)
-                for iy in ys {
-                    let dst = plane + (iy * s - p + ky) * ow + kx - p  // output at ix = 0
-                    let src = row + iy * w
-                    for ix in xs { dst[ix * s] += src[ix] }
+/// im2col of one channel plane: x (H, W) → its kH·kW rows of cols, row ky·kW + kx holding
+/// column oy·OW + ox; rows are `ld` floats apart.
+func im2col(plane x: UnsafePointer<Float>, _ g: WindowGeometry, into rows: UnsafeMutablePointer<Float>, ld: Int) {
+    let (h, w, s) = (g.height, g.width, g.stride)
+    let (oh, ow) = (g.outHeight, g.outWidth)
+    for ky in 0..<g.kernelHeight {
+        let ys = indices(oh, stride: s, offset: g.originY + ky, landingIn: h)
+        for kx in 0..<g.kernelWidth {
+            let row = rows + (ky * g.kernelWidth + kx) * ld  // (OH·OW)
+            let xs = indices(ow, stride: s, offset: g.originX + kx, landingIn: w)
+            if ys.isEmpty || xs.isEmpty {
+                row.update(repeating: 0, count: oh * ow)
+                continue
+            }
+            if ys.lowerBound > 0 { row.update(repeating: 0, count: ys.lowerBound * ow) }
+            if ys.upperBound < oh { (row + ys.upperBound * ow).update(repeating: 0, count: (oh - ys.upperBound) * ow) }
+            for oy in ys {
+                let dst = row + oy * ow  // (OW)
+                if xs.lowerBound > 0 { dst.update(repeating: 0, count: xs.lowerBound) }
+                if xs.upperBound < ow { (dst + xs.upperBound).update(repeating: 0, count: ow - xs.upperBound) }
+                let src = x + (oy * s + g.originY + ky) * w + g.originX + kx  // input at ox = 0 (may point before the row)
+                if s == 1 {
+                    (dst + xs.lowerBound).update(from: src + xs.lowerBound, count: xs.count)
+                } else {
+                    for ox in xs { dst[ox] = src[ox * s] }
                 }
             }
         }

@@ -5,14 +5,23 @@
 /// reused, so steady-state calls allocate nothing but their outputs (and nothing at all with
 /// the `into:` forms).
 ///
-///     let workspace = Workspace()
+/// `threadCount` is how many threads the ops' own loops (im2col, output passes, depthwise)
+/// use; the GEMMs use `BLAS.threadCount`. The regressor gives both every core; a stage that
+/// runs beside it (the detector) keeps 1.
+///
+///     let workspace = Workspace(threadCount: BLAS.threadCount)
 ///     let y = conv(x, activation: .relu, workspace: workspace)
 public final class Workspace {
+    /// Threads for the non-GEMM loops of the ops called with this workspace.
+    public let threadCount: Int
     /// Scratch buffers by role; each only grows.
-    private var buffers: [UnsafeMutablePointer<Float>?] = [nil, nil, nil]
-    private var capacities: [Int] = [0, 0, 0]
+    private var buffers: [UnsafeMutablePointer<Float>?] = [nil, nil]
+    private var capacities: [Int] = [0, 0]
 
-    public init() {}
+    public init(threadCount: Int = 1) {
+        precondition(threadCount >= 1, "Workspace: threadCount must be at least 1")
+        self.threadCount = threadCount
+    }
 
     deinit {
         for buffer in buffers { buffer?.deallocate() }
@@ -21,14 +30,12 @@ public final class Workspace {
     /// Total scratch floats held, for memory reports.
     public var floatCount: Int { capacities.reduce(0, +) }
 
-    /// The three roles a single op needs at once.
+    /// The two roles a single op needs at once.
     enum Role: Int {
         /// im2col columns or gathered input, (K, N·P).
         case columns = 0
         /// GEMM output before the epilogue scatter, (M, N·P).
         case product = 1
-        /// A second input-sized buffer (gathers for transposed convolution).
-        case staging = 2
     }
 
     /// A buffer of at least `count` floats for `role`; its contents are unspecified.

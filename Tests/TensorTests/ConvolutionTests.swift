@@ -49,7 +49,8 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let residual = c.residual ? rng.tensor([c.batch, c.outChannels, size.height, size.width]) : nil
         let expected = referenceConv2D(x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, groups: c.groups,
                                        residual: residual, activation: c.activation)
-        expected.check(conv(x, adding: residual, activation: c.activation, workspace: Workspace()))
+        // Two threads for the im2col and output loops, then the one-thread default.
+        expected.check(conv(x, adding: residual, activation: c.activation, workspace: Workspace(threadCount: 2)))
         if residual == nil { expected.check(conv(x, activation: c.activation)) }
     }
 
@@ -100,6 +101,9 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         Case(batch: 2, cin: 3, cout: 2, height: 41, width: 40, kernel: 4, stride: 2, padding: 1),
         Case(batch: 2, cin: 4, cout: 3, height: 5, width: 4, kernel: 3, stride: 2, padding: 0, bias: true),
         Case(batch: 2, cin: 4, cout: 3, height: 6, width: 5, kernel: 3, stride: 1, padding: 1, activation: .leakyReLU(0.2)),
+        Case(batch: 2, cin: 3, cout: 2, height: 6, width: 7, kernel: 5, stride: 2, padding: 2, bias: true),
+        // Stride above the kernel: some output phases get no taps and hold only the bias.
+        Case(batch: 2, cin: 3, cout: 2, height: 4, width: 5, kernel: 2, stride: 3, padding: 0, activation: .relu, bias: true),
     ]
 
     @Test(arguments: cases)
@@ -109,8 +113,10 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let weight = rng.tensor([c.cin, c.cout, c.kernel, c.kernel], scale: 0.5)
         let bias = c.bias ? rng.floats(c.cout, in: -1...1) : nil
         let layer = ConvTranspose2D(weight: weight, bias: bias, stride: c.stride, padding: c.padding)
-        referenceConvTranspose2D(x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, activation: c.activation)
-            .check(layer(x, activation: c.activation))
+        let expected = referenceConvTranspose2D(x, weight: weight, bias: bias, stride: c.stride, padding: c.padding,
+                                                activation: c.activation)
+        expected.check(layer(x, activation: c.activation))
+        expected.check(layer(x, activation: c.activation, workspace: Workspace(threadCount: 2)))
     }
 
     @Test func foldedBatchNormMatchesLayerThenBatchNorm() {
