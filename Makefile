@@ -53,6 +53,12 @@ test: deps models
 	$(SWIFT) build $(TEST_FLAGS)
 	$(SWIFT) test $(TEST_FLAGS)
 
+# The whole job on the embedded default: generated demo assets (untrained weights, procedural
+# body, sample clip) unless PyMAF's data/ folder is present, in which case its files are used.
+demo: deps models
+	$(SWIFT) build -c release --product pymaf-video
+	$(RELEASE)/pymaf-video demo
+
 bench: bench-deps models
 	$(SWIFT) build -c release --product pymaf-bench
 	$(RELEASE)/pymaf-bench

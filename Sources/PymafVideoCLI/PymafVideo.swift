@@ -6,6 +6,9 @@ struct PymafVideo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pymaf-video",
         abstract: "Per-frame 3D human body meshes (PyMAF, SMPL) from video, smoothed and exported.",
-        subcommands: []
+        discussion: PymafVideo.guide,
+        subcommands: [Demo.self]
     )
+
+    @OptionGroup var options: RunOptions
 }

@@ -1,0 +1,159 @@
+import BodyModel
+import Foundation
+import ModelIO
+import Testing
+import VideoIO
+@testable import Pipeline
+
+/// The whole product on real clips with the untrained demo checkpoint (real architecture, so
+/// every stage does its real work; the meshes show the mean pose). Frame ranges and a quarter
+/// render ratio keep the suite within CI's time.
+@Suite(.serialized) struct EndToEndTests {
+    /// Decodes `url` and returns each frame's index and time (and the frames when asked).
+    static func decode(_ url: URL, keep: Bool = false) throws -> (times: [Double], frames: [VideoFrame]) {
+        let decoder = try VideoDecoder(url: url)
+        var times: [Double] = []
+        var frames: [VideoFrame] = []
+        while let frame = try decoder.nextFrame() {
+            times.append(frame.time)
+            if keep { frames.append(frame) }
+        }
+        return (times, frames)
+    }
+
+    /// Runner clip, frames 30…59: one track; every output present and loadable; full-video frame
+    /// numbers and the source's timestamps everywhere; the render has exactly that range.
+    @Test func runnerOneTrackWithEveryOutput() throws {
+        let out = try TestMaterial.scratchFolder("runner")
+        var configuration = try TestMaterial.configuration(.video(TestMaterial.runner), output: out)
+        configuration.frameRange = 30...59
+        configuration.renderSettings.renderRatio = 0.25
+        configuration.saveOBJ = true
+        configuration.mattes = true
+        configuration.exportFormats = [.glb, .pc2, .bvh, .usda]
+        configuration.smoothing = .standard
+        let record = try PipelineRun(configuration: configuration).run()
+
+        let folder = out.appendingPathComponent("runner_1080p")
+        #expect(record.status == .completed)
+        #expect(record.tracks == [0])
+        #expect(record.frames.decoded == 30 && record.frames.first == 30 && record.frames.last == 59)
+        #expect(record.frames.processed == 30, "the detector finds the runner in every frame")
+
+        // output.pkl: one track, frame ids 30…59, arrays of the body model's size.
+        let saved = try SavedReconstruction.read(
+            contentsOf: folder.appendingPathComponent("output.pkl"), vertexCount: try demoVertexCount())
+        #expect(saved.trackIDs == [0])
+        #expect(saved.peopleByFrame.keys.sorted() == Array(30...59))
+
+        // tracks/0000.npz with timestamps equal to the source's.
+        let npz = try NPZArchive(contentsOf: folder.appendingPathComponent("tracks/0000.npz"))
+        let source = try Self.decode(TestMaterial.runner)
+        let times = try npz.array("timestamps").doubles()
+        #expect(times.count == 30)
+        for (i, t) in times.enumerated() { #expect(abs(t - source.times[30 + i]) < 1e-6) }
+        #expect(try npz.array("frame_ids").int64s() == (30...59).map(Int64.init))
+
+        // Overlay video: 30 frames, at the source's timestamps, a quarter of the size.
+        let render = try VideoDecoder(url: folder.appendingPathComponent("runner_1080p_result.mp4"))
+        #expect(render.info.width == 480)
+        var renderTimes: [Double] = []
+        while let frame = try render.nextFrame() { renderTimes.append(frame.time) }
+        #expect(renderTimes.count == 30)
+        #expect(abs(render.info.fps - 30) < 0.01)
+
+        // Per-frame files, named by full-video frame number.
+        let fm = FileManager.default
+        for frame in [30, 59] {
+            let name = String(format: "%06d", frame)
+            #expect(fm.fileExists(atPath: folder.appendingPathComponent("meshes/0000/\(name).obj").path))
+            #expect(fm.fileExists(atPath: folder.appendingPathComponent("mattes/0000/\(name).png").path))
+            #expect(fm.fileExists(atPath: folder.appendingPathComponent("mattes/combined/\(name).png").path))
+        }
+        #expect(!fm.fileExists(atPath: folder.appendingPathComponent("meshes/0000/000029.obj").path))
+        for suffix in [".glb", ".pc2", ".bvh", ".usda"] {
+            #expect(fm.fileExists(atPath: folder.appendingPathComponent("runner_1080p_0000\(suffix)").path))
+        }
+        let json = try RunRecord.read(from: folder.appendingPathComponent("run.json"))
+        #expect(json.input?.sha256.count == 64 && json.checkpoint?.sha256.count == 64)
+        #expect(json.demoWeights)
+        #expect(json.stages.map(\.name) == ["decode", "track", "crop", "regress", "smooth", "export", "render", "tally"])
+        #expect(json.outputs.contains("output.pkl"))
+        // No temporary or spool file is left behind.
+        #expect(!json.outputs.contains { $0.contains(".tmp") || $0.contains("spool") })
+    }
+
+    /// Two dancers, frames 0…39: the tracker holds two people.
+    @Test func dancersTwoTracks() throws {
+        let out = try TestMaterial.scratchFolder("dancers")
+        var configuration = try TestMaterial.configuration(.video(TestMaterial.dancers), output: out)
+        configuration.frameRange = 0...39
+        configuration.render = false
+        let record = try PipelineRun(configuration: configuration).run()
+        #expect(record.tracks.count == 2)
+        let saved = try SavedReconstruction.read(
+            contentsOf: out.appendingPathComponent("two_dancers_portrait/output.pkl"), vertexCount: try demoVertexCount())
+        #expect(saved.trackIDs.count == 2)
+        #expect(saved.peopleByFrame.keys.min() == 0 && saved.peopleByFrame.keys.max() == 39)
+        #expect(record.video?.width == 720 && record.video?.height == 1280)
+    }
+
+    /// `--recon_result_file`: rendering a saved output.pkl without the network reproduces the render.
+    @Test func reconstructionFileReproducesTheRender() throws {
+        let out = try TestMaterial.scratchFolder("recon")
+        var first = try TestMaterial.configuration(.video(TestMaterial.runner), output: out.appendingPathComponent("first"))
+        first.frameRange = 100...109
+        first.renderSettings.renderRatio = 0.25
+        _ = try PipelineRun(configuration: first).run()
+        let firstFolder = out.appendingPathComponent("first/runner_1080p")
+
+        var again = first
+        again.outputFolder = out.appendingPathComponent("again")
+        again.reconstructionFile = firstFolder.appendingPathComponent("output.pkl")
+        let record = try PipelineRun(configuration: again).run()
+        #expect(record.stages.map(\.name) == ["decode", "lookup", "render", "tally"])
+
+        let a = try Self.decode(firstFolder.appendingPathComponent("runner_1080p_result.mp4"), keep: true)
+        let b = try Self.decode(out.appendingPathComponent("again/runner_1080p/runner_1080p_result.mp4"), keep: true)
+        #expect(a.frames.count == 10 && b.frames.count == 10)
+        #expect(a.times == b.times)
+        // The same meshes drawn on the same frames and encoded the same way: identical pixels.
+        for (x, y) in zip(a.frames, b.frames) { #expect(x.rgb == y.rgb) }
+    }
+
+    /// Ctrl-C: the run stops early, every file written is complete and consistent, and run.json
+    /// says so.
+    @Test func stopFinishesEveryWriter() throws {
+        let out = try TestMaterial.scratchFolder("stop")
+        var configuration = try TestMaterial.configuration(.video(TestMaterial.runner), output: out)
+        configuration.renderSettings.renderRatio = 0.25
+        let run = PipelineRun(configuration: configuration)
+        DispatchQueue.global().asyncAfter(deadline: .now() + 1.0) { run.requestStop() }
+        #expect(throws: RunError.interrupted) { try run.run() }
+
+        let folder = out.appendingPathComponent("runner_1080p")
+        let json = try RunRecord.read(from: folder.appendingPathComponent("run.json"))
+        #expect(json.status == .interrupted)
+        #expect(json.frames.decoded > 0 && json.frames.decoded < 180)
+        let saved = try SavedReconstruction.read(contentsOf: folder.appendingPathComponent("output.pkl"), vertexCount: try demoVertexCount())
+        #expect(saved.peopleByFrame.count == json.frames.processed)
+        let render = try Self.decode(folder.appendingPathComponent("runner_1080p_result.mp4"))
+        #expect(render.times.count == json.frames.decoded)
+    }
+
+    private func demoVertexCount() throws -> Int {
+        try DemoBodyCache.vertexCount()
+    }
+}
+
+/// The demo body's vertex count, read once from the demo checkpoint through the regressor.
+enum DemoBodyCache {
+    static func vertexCount() throws -> Int {
+        let paths = try TestMaterial.demo.get()
+        let checkpoint = try TorchCheckpoint(contentsOf: paths.checkpoint)
+        guard let template = try checkpoint.stateDict().first(where: { $0.key.hasSuffix("smpl.v_template") }) else {
+            throw RunError.modelInvalid(path: paths.checkpoint.path, reason: "no smpl.v_template")
+        }
+        return template.tensor.shape[0]
+    }
+}
