@@ -1,0 +1,184 @@
+import Testing
+@testable import Tensor
+
+/// One random convolution case: the fast op against `referenceConv2D`.
+struct ConvCase: CustomTestStringConvertible, Sendable {
+    var batch: Int, inChannels: Int, outChannels: Int, height: Int, width: Int
+    var kernel: (Int, Int), stride: Int, padding: Padding2D, groups: Int = 1
+    var activation: Activation = .none, residual = false, bias = true
+    var testDescription: String {
+        "N\(batch) \(inChannels)→\(outChannels) \(height)×\(width) k\(kernel.0)×\(kernel.1) s\(stride) pad(\(padding.top),\(padding.bottom),\(padding.left),\(padding.right)) g\(groups) \(activation)\(residual ? " +res" : "")"
+    }
+}
+
+@Suite struct Conv2DTests {
+    static let cases: [ConvCase] = [
+        // 1×1 as plain GEMM: small plane (all frames in one GEMM) and large plane (per frame).
+        ConvCase(batch: 3, inChannels: 17, outChannels: 9, height: 7, width: 5, kernel: (1, 1), stride: 1, padding: .zero),
+        ConvCase(batch: 2, inChannels: 5, outChannels: 6, height: 41, width: 43, kernel: (1, 1), stride: 1, padding: .zero, activation: .relu),
+        ConvCase(batch: 1, inChannels: 8, outChannels: 4, height: 9, width: 9, kernel: (1, 1), stride: 1, padding: .zero, activation: .relu6, bias: false),
+        // 1×1 stride 2 (ResNet downsample).
+        ConvCase(batch: 2, inChannels: 6, outChannels: 10, height: 13, width: 11, kernel: (1, 1), stride: 2, padding: .zero),
+        // 3×3, odd sizes, stride 1 and 2, padding, residual and activations.
+        ConvCase(batch: 2, inChannels: 7, outChannels: 5, height: 11, width: 9, kernel: (3, 3), stride: 1, padding: Padding2D(1), activation: .relu, residual: true),
+        ConvCase(batch: 3, inChannels: 4, outChannels: 6, height: 15, width: 12, kernel: (3, 3), stride: 2, padding: Padding2D(1), activation: .leakyReLU(0.1)),
+        ConvCase(batch: 2, inChannels: 3, outChannels: 4, height: 45, width: 41, kernel: (3, 3), stride: 1, padding: Padding2D(1), activation: .relu, residual: true),
+        // 7×7 stride 2 pad 3 (ResNet stem), rectangular kernel, TF SAME asymmetric padding.
+        ConvCase(batch: 2, inChannels: 3, outChannels: 8, height: 23, width: 19, kernel: (7, 7), stride: 2, padding: Padding2D(3), activation: .relu),
+        ConvCase(batch: 1, inChannels: 3, outChannels: 5, height: 10, width: 8, kernel: (2, 3), stride: 1, padding: Padding2D(top: 0, bottom: 1, left: 2, right: 0)),
+        ConvCase(batch: 2, inChannels: 3, outChannels: 4, height: 12, width: 12, kernel: (3, 3), stride: 2,
+                 padding: .same(height: 12, width: 12, kernelHeight: 3, kernelWidth: 3, stride: 2), activation: .relu6),
+        // Groups, and depthwise (groups == Cin == Cout) 3×3 / 5×5, stride 1 / 2.
+        ConvCase(batch: 2, inChannels: 6, outChannels: 4, height: 9, width: 8, kernel: (3, 3), stride: 1, padding: Padding2D(1), groups: 2),
+        ConvCase(batch: 2, inChannels: 5, outChannels: 5, height: 13, width: 11, kernel: (3, 3), stride: 1, padding: Padding2D(1), groups: 5, activation: .relu6),
+        ConvCase(batch: 3, inChannels: 4, outChannels: 4, height: 14, width: 15, kernel: (5, 5), stride: 2,
+                 padding: .same(height: 14, width: 15, kernelHeight: 5, kernelWidth: 5, stride: 2), groups: 4, residual: true),
+        ConvCase(batch: 1, inChannels: 3, outChannels: 3, height: 8, width: 8, kernel: (3, 3), stride: 2, padding: .zero, groups: 3),
+        // Depthwise with multiplier 2 goes the grouped-GEMM way.
+        ConvCase(batch: 2, inChannels: 3, outChannels: 6, height: 7, width: 7, kernel: (3, 3), stride: 1, padding: Padding2D(1), groups: 3),
+    ]
+
+    @Test(arguments: cases)
+    func matchesReference(_ c: ConvCase) {
+        var rng = SeededRandom(seed: UInt64(c.inChannels * 1000 + c.height * 10 + c.stride))
+        let x = rng.tensor([c.batch, c.inChannels, c.height, c.width])
+        let weight = rng.tensor([c.outChannels, c.inChannels / c.groups, c.kernel.0, c.kernel.1], scale: 0.5)
+        let bias = c.bias ? rng.floats(c.outChannels, in: -1...1) : nil
+        let conv = Conv2D(weight: weight, bias: bias, stride: c.stride, padding: c.padding, groups: c.groups)
+        let size = conv.outputSize(height: c.height, width: c.width)
+        let residual = c.residual ? rng.tensor([c.batch, c.outChannels, size.height, size.width]) : nil
+        let expected = referenceConv2D(x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, groups: c.groups,
+                                       residual: residual, activation: c.activation)
+        expected.check(conv(x, adding: residual, activation: c.activation, workspace: Workspace()))
+        if residual == nil { expected.check(conv(x, activation: c.activation)) }
+    }
+
+    @Test func workspaceAndOutputReuseAcrossBatchSizes() {
+        var rng = SeededRandom(seed: 7)
+        let conv = Conv2D(weight: rng.tensor([6, 4, 3, 3]), bias: rng.floats(6, in: -1...1), stride: 1, padding: Padding2D(1))
+        let workspace = Workspace()
+        var out = Tensor(shape: [])
+        for batch in [4, 1, 4, 2] {
+            let x = rng.tensor([batch, 4, 10, 9])
+            conv.forward(x, activation: .relu, workspace: workspace, into: &out)
+            referenceConv2D(x, weight: conv.weight, bias: conv.bias, stride: 1, padding: Padding2D(1), groups: 1,
+                            activation: .relu).check(out)
+        }
+    }
+
+    @Test func foldedBatchNormMatchesConvThenBatchNorm() {
+        var rng = SeededRandom(seed: 11)
+        let x = rng.tensor([2, 5, 9, 9])
+        let weight = rng.tensor([7, 5, 3, 3])
+        let (gamma, beta, mean) = (rng.floats(7, in: 0.5...1.5), rng.floats(7, in: -1...1), rng.floats(7, in: -1...1))
+        let variance = rng.floats(7, in: 0.2...2)
+        let folded = Conv2D(weight: weight, bias: nil, stride: 2, padding: Padding2D(1))
+            .foldingBatchNorm(gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5)
+        let plain = referenceConv2D(x, weight: weight, bias: nil, stride: 2, padding: Padding2D(1), groups: 1)
+        referenceBatchNorm(plain, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5).check(folded(x))
+    }
+
+    @Test func sameHelperFollowsTheTFRule() {
+        // in 224, k 3, s 2: out 112, total = 111·2 + 3 − 224 = 1 → (0, 1).
+        #expect(Padding2D.same(height: 224, width: 224, kernelHeight: 3, kernelWidth: 3, stride: 2)
+                == Padding2D(top: 0, bottom: 1, left: 0, right: 1))
+        // in 7, k 5, s 1: total 4 → (2, 2).
+        #expect(Padding2D.same(height: 7, width: 7, kernelHeight: 5, kernelWidth: 5, stride: 1) == Padding2D(2))
+    }
+}
+
+@Suite struct ConvTranspose2DTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var batch: Int, cin: Int, cout: Int, height: Int, width: Int, kernel: Int, stride: Int, padding: Int
+        var activation: Activation = .none, bias = false
+        var testDescription: String { "N\(batch) \(cin)→\(cout) \(height)×\(width) k\(kernel) s\(stride) p\(padding) \(activation)" }
+    }
+
+    static let cases: [Case] = [
+        Case(batch: 1, cin: 6, cout: 5, height: 7, width: 7, kernel: 4, stride: 2, padding: 1, activation: .relu),
+        Case(batch: 3, cin: 9, cout: 4, height: 5, width: 6, kernel: 4, stride: 2, padding: 1, activation: .relu, bias: true),
+        Case(batch: 2, cin: 3, cout: 2, height: 41, width: 40, kernel: 4, stride: 2, padding: 1),
+        Case(batch: 2, cin: 4, cout: 3, height: 5, width: 4, kernel: 3, stride: 2, padding: 0, bias: true),
+        Case(batch: 2, cin: 4, cout: 3, height: 6, width: 5, kernel: 3, stride: 1, padding: 1, activation: .leakyReLU(0.2)),
+    ]
+
+    @Test(arguments: cases)
+    func matchesReference(_ c: Case) {
+        var rng = SeededRandom(seed: UInt64(c.cin * 97 + c.height))
+        let x = rng.tensor([c.batch, c.cin, c.height, c.width])
+        let weight = rng.tensor([c.cin, c.cout, c.kernel, c.kernel], scale: 0.5)
+        let bias = c.bias ? rng.floats(c.cout, in: -1...1) : nil
+        let layer = ConvTranspose2D(weight: weight, bias: bias, stride: c.stride, padding: c.padding)
+        referenceConvTranspose2D(x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, activation: c.activation)
+            .check(layer(x, activation: c.activation))
+    }
+
+    @Test func foldedBatchNormMatchesLayerThenBatchNorm() {
+        var rng = SeededRandom(seed: 5)
+        let x = rng.tensor([2, 6, 5, 5])
+        let weight = rng.tensor([6, 4, 4, 4])
+        let (gamma, beta, mean) = (rng.floats(4, in: 0.5...1.5), rng.floats(4, in: -1...1), rng.floats(4, in: -1...1))
+        let variance = rng.floats(4, in: 0.2...2)
+        let folded = ConvTranspose2D(weight: weight, bias: nil, stride: 2, padding: 1)
+            .foldingBatchNorm(gamma: gamma, beta: beta, mean: mean, variance: variance)
+        let plain = referenceConvTranspose2D(x, weight: weight, bias: nil, stride: 2, padding: 1)
+        referenceBatchNorm(plain, gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: 1e-5).check(folded(x))
+    }
+}
+
+@Suite struct LinearAndBLASTests {
+    @Test(arguments: [(1, 37, 13), (5, 64, 33), (8, 2205, 17)])
+    func linearMatchesReference(_ shape: (Int, Int, Int)) {
+        let (n, inputs, outputs) = shape
+        var rng = SeededRandom(seed: UInt64(inputs))
+        let x = rng.tensor([n, inputs]), weight = rng.tensor([outputs, inputs]), bias = rng.floats(outputs, in: -1...1)
+        let y = Linear(weight: weight, bias: bias)(x, activation: .leakyReLU(0.01))
+        var values = [Double](), magnitudes = [Double]()
+        for i in 0..<n {
+            for o in 0..<outputs {
+                var sum = Double(bias[o]), mag = abs(sum)
+                for k in 0..<inputs {
+                    let term = Double(x.data[i * inputs + k]) * Double(weight.data[o * inputs + k])
+                    sum += term
+                    mag += abs(term)
+                }
+                values.append(applyReference(.leakyReLU(0.01), sum))
+                magnitudes.append(mag)
+            }
+        }
+        Reference(shape: [n, outputs], values: values, magnitudes: magnitudes, operationCount: inputs + 1).check(y)
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func sgemmTransposesAlphaBeta(_ transposes: (Bool, Bool)) {
+        let (ta, tb) = transposes
+        let (m, n, k) = (5, 7, 9)
+        var rng = SeededRandom(seed: 3)
+        let a = rng.floats(m * k, in: -1...1), b = rng.floats(k * n, in: -1...1), c0 = rng.floats(m * n, in: -1...1)
+        var c = c0
+        BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, b: b, beta: 2, c: &c)
+        var values = [Double](), magnitudes = [Double]()
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0, mag = 0.0
+                for p in 0..<k {
+                    let av = ta ? a[p * m + i] : a[i * k + p], bv = tb ? b[j * k + p] : b[p * n + j]
+                    sum += Double(av) * Double(bv)
+                    mag += abs(Double(av) * Double(bv))
+                }
+                values.append(0.5 * sum + 2 * Double(c0[i * n + j]))
+                magnitudes.append(0.5 * mag + 2 * abs(Double(c0[i * n + j])))
+            }
+        }
+        Reference(shape: [m, n], values: values, magnitudes: magnitudes, operationCount: k + 2).check(Tensor(shape: [m, n], data: c))
+    }
+
+    @Test func threadCountAndCoreName() {
+        let before = BLAS.threadCount
+        BLAS.threadCount = 1
+        #expect(BLAS.threadCount == 1)
+        BLAS.threadCount = before
+        #expect(BLAS.threadCount == before)
+        #expect(!BLAS.coreName.isEmpty)
+    }
+}
