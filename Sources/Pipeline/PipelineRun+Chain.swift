@@ -22,7 +22,7 @@ extension PipelineRun {
             let batches = runner.stage(
                 "crop", CropBatcher(batchSize: c.modelBatchSize, keepPixels: drawing), input: tracked, capacity: capacities.batches)
             results = runner.stage("regress", try makeRegression(models: models), input: batches, capacity: capacities.results)
-            if let smoothing = try makeSmoothing(models: models, info: source.info) {
+            if let smoothing = makeSmoothing(models: models, info: source.info) {
                 results = runner.stage("smooth", smoothing, input: results, capacity: capacities.results)
             }
         }
@@ -44,7 +44,7 @@ extension PipelineRun {
         let parameterTracks = models.saved == nil
         if formats.isEmpty && !parameterTracks { return nil }
         let options = ExportOptions(
-            formats: formats, parameterTracks: parameterTracks, smoothingDescription: smoothingDescription)
+            formats: formats, parameterTracks: parameterTracks, smoothingDescription: smoothingDescription(fps: info.fps))
         let video = ExportVideo(name: c.input.name, fps: info.fps, width: info.width, height: info.height)
         do {
             let session = try ExportSession(outputFolder: folder, video: video, options: options, bodyModel: models.bodyModel)

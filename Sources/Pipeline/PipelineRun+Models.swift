@@ -73,12 +73,22 @@ extension PipelineRun {
     }
 
     /// The smoothing stage, or nil without `--smooth`.
-    func makeSmoothing(models: LoadedModels, info: StreamInfo) throws(RunError) -> SmoothingStage? {
-        nil
+    func makeSmoothing(models: LoadedModels, info: StreamInfo) -> SmoothingStage? {
+        guard let smoothing = configuration.smoothing else { return nil }
+        return SmoothingStage(smoother: TrackSmoother(
+            settings: smoothing.settings(fps: info.fps), bodyModel: models.bodyModel,
+            imageWidth: info.width, imageHeight: info.height))
     }
 
-    /// The smoothing settings as recorded in each track's `.npz` ("null" without smoothing).
-    var smoothingDescription: String { "null" }
+    /// The smoothing settings as JSON, recorded in each track's `.npz` and in `run.json`
+    /// ("null" without smoothing).
+    func smoothingDescription(fps: Double) -> String {
+        guard let smoothing = configuration.smoothing else { return "null" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(smoothing.settings(fps: fps)) else { return "null" }
+        return String(decoding: data, as: UTF8.self)
+    }
 }
 
 /// Runs the network on each batch of crops and turns its outputs into `PersonFrame`s placed in

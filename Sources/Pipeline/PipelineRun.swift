@@ -69,6 +69,7 @@ public final class PipelineRun: @unchecked Sendable {
         record.video = RunRecord.Video(
             width: source.info.width, height: source.info.height, framesPerSecond: source.info.fps,
             rotation: source.info.rotation)
+        if configuration.smoothing != nil { record.settings["smoothing"] = smoothingDescription(fps: source.info.fps) }
         record.frameRange = configuration.frameRange.map { [$0.lowerBound, $0.upperBound == Int.max ? -1 : $0.upperBound] }
         do {
             record.input = try inputDigest()

@@ -1,4 +1,5 @@
 import Foundation
+import Smoothing
 
 /// The text forms of `--frames`.
 ///
@@ -31,13 +32,19 @@ public enum FrameRangeSyntax {
 }
 
 extension RunConfiguration.Smoothing {
-    /// The preset called `name` (`standard`, `vibe`, `romp`), or `nil`.
-    public static func preset(named name: String) -> Self? {
-        switch name.lowercased() {
-        case "standard": .standard
-        case "vibe": .vibe
-        case "romp": .romp
-        default: nil
+    /// The Smoothing module's settings for a video at `fps` frames per second.
+    public func settings(fps: Double) -> SmoothingSettings {
+        var settings: SmoothingSettings
+        switch preset {
+        case .standard: settings = .standard
+        case .vibe: settings = .vibe(fps: fps > 0 ? fps : 30)
+        case .romp: settings = .romp
         }
+        settings = settings.overriding(minCutoff: minCutoff, beta: beta)
+        if let derivativeCutoff {
+            settings.bodyPose.derivativeCutoff = derivativeCutoff
+            settings.globalOrientation.derivativeCutoff = derivativeCutoff
+        }
+        return settings
     }
 }

@@ -65,16 +65,16 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Smooth the SMPL parameters over time with a One-Euro filter (real timestamps).")
     var smooth = false
 
-    @Option(name: .customLong("smooth_preset"), help: "Smoothing preset: standard (1 Hz), vibe (0.12 Hz, strong) or romp (3 Hz, light).")
+    @Option(name: .customLong("smooth_preset"), help: "Smoothing preset: standard (rotations 1 Hz, β 3), vibe (VIBE's 0.004 cycles/frame: strong) or romp (3 Hz: light).")
     var smoothPreset = "standard"
 
-    @Option(name: .customLong("smooth_min_cutoff"), help: "One-Euro minimum cutoff in Hz (overrides the preset).")
+    @Option(name: .customLong("smooth_min_cutoff"), help: "One-Euro minimum cutoff of the rotation filters in Hz (overrides the preset).")
     var smoothMinCutoff: Double?
 
-    @Option(name: .customLong("smooth_beta"), help: "One-Euro speed coefficient β (overrides the preset).")
+    @Option(name: .customLong("smooth_beta"), help: "One-Euro speed coefficient β of the rotation filters (overrides the preset).")
     var smoothBeta: Double?
 
-    @Option(name: .customLong("smooth_d_cutoff"), help: "One-Euro cutoff of the speed estimate in Hz (overrides the preset).")
+    @Option(name: .customLong("smooth_d_cutoff"), help: "One-Euro cutoff of the rotation filters' speed estimate in Hz (overrides the preset).")
     var smoothDerivativeCutoff: Double?
 
     @Option(help: ArgumentHelp(
@@ -157,13 +157,11 @@ struct RunOptions: ParsableArguments {
         }
         let tuned = smoothMinCutoff != nil || smoothBeta != nil || smoothDerivativeCutoff != nil
         if smooth || tuned {
-            guard var settings = RunConfiguration.Smoothing.preset(named: smoothPreset) else {
+            guard let preset = RunConfiguration.Smoothing.Preset(rawValue: smoothPreset.lowercased()) else {
                 throw .badArguments("--smooth_preset: unknown preset \(smoothPreset); choose standard, vibe or romp")
             }
-            settings.minCutoff = smoothMinCutoff ?? settings.minCutoff
-            settings.beta = smoothBeta ?? settings.beta
-            settings.derivativeCutoff = smoothDerivativeCutoff ?? settings.derivativeCutoff
-            configuration.smoothing = settings
+            configuration.smoothing = RunConfiguration.Smoothing(
+                preset: preset, minCutoff: smoothMinCutoff, beta: smoothBeta, derivativeCutoff: smoothDerivativeCutoff)
         }
         configuration.tracking.maxPeople = maxPeople
         configuration.tracking.personIDs = personIDs
