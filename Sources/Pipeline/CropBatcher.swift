@@ -22,7 +22,7 @@ public struct CropBatcher: Stage {
         self.maxFrames = max(maxFrames ?? 2 * batchSize, 1)
     }
 
-    public mutating func process(_ input: TrackedVideoFrame) throws -> [CropBatch] {
+    public mutating func process(_ input: TrackedFrame) throws -> [CropBatch] {
         let slot = pending.frames.count
         pending.frames.append(FrameResult(frame: input.frame, keepPixels: keepPixels))
         for person in input.people {

@@ -32,29 +32,6 @@ public struct FrameResult: Sendable {
     var videoFrame: VideoFrame { VideoFrame(index: index, time: time, width: width, height: height, rgb: rgb) }
 }
 
-/// One person to regress: which track, and the square box the crop was taken from.
-public struct TrackedPerson: Sendable, Equatable {
-    public var trackID: Int
-    /// The square crop box in frame pixels (already scaled by `bbox_scale`).
-    public var box: PersonBox
-
-    public init(trackID: Int, box: PersonBox) {
-        self.trackID = trackID
-        self.box = box
-    }
-}
-
-/// A frame with the people found in it, between the tracker and the cropper.
-public struct TrackedVideoFrame: Sendable {
-    public var frame: VideoFrame
-    public var people: [TrackedPerson]
-
-    public init(frame: VideoFrame, people: [TrackedPerson]) {
-        self.frame = frame
-        self.people = people
-    }
-}
-
 /// Consecutive frames and the crops of everyone in them, for one regressor call.
 ///
 /// Frames without people travel in the batch too, so the order of frames downstream is the

@@ -7,7 +7,8 @@ import VideoIO
 extension PipelineRun {
     /// Joins the stages on `runner` for this configuration.
     func buildChain(
-        on runner: PipelineRunner, source: any FrameSource, models: LoadedModels, folder: URL, tally: RunTally
+        on runner: PipelineRunner, source: any FrameSource, models: LoadedModels, folder: URL, tally: RunTally,
+        warnings: RunWarnings
     ) throws(RunError) {
         let c = configuration
         let capacities = c.queueCapacities
@@ -18,7 +19,7 @@ extension PipelineRun {
             results = runner.stage(
                 "lookup", ReconstructionLookup(saved: saved, keepPixels: drawing), input: decoded, capacity: capacities.results)
         } else {
-            let tracked = runner.stage("track", try makeTracking(models: models, info: source.info), input: decoded, capacity: capacities.tracked)
+            let tracked = runner.stage("track", try makeTracking(models: models, info: source.info, warnings: warnings), input: decoded, capacity: capacities.tracked)
             let batches = runner.stage(
                 "crop", CropBatcher(batchSize: c.modelBatchSize, keepPixels: drawing), input: tracked, capacity: capacities.batches)
             results = runner.stage("regress", try makeRegression(models: models), input: batches, capacity: capacities.results)

@@ -63,8 +63,33 @@ extension PipelineRun {
 
     /// The tracking stage: the detector and tracker, the boxes of `--bbox_file`, or for a
     /// single image the detection (or, with none, the centred person PyMAF assumes).
-    func makeTracking(models: LoadedModels, info: StreamInfo) throws(RunError) -> TrackingStage {
-        fatalError("wired when PersonTracking's tracker lands")
+    func makeTracking(models: LoadedModels, info: StreamInfo, warnings: RunWarnings) throws(RunError) -> TrackingStage {
+        let c = configuration
+        let finder: TrackingStage.Finder
+        do {
+            if let file = c.boxFile {
+                let boxes: BoxTable
+                do {
+                    boxes = try BoxTable(contentsOf: file)
+                } catch {
+                    throw RunError.inputUnreadable(path: file.path, reason: "\(error)")
+                }
+                finder = .tracker(try PersonTracker(boxes: boxes, options: c.tracking))
+            } else if let detector = models.detector {
+                if case .image = c.input {
+                    finder = .image(detector, c.tracking)
+                } else {
+                    finder = .tracker(try PersonTracker(detector: detector, options: c.tracking))
+                }
+            } else {
+                throw RunError.stageFailed(stage: "track", reason: "no detector and no --bbox_file")
+            }
+        } catch let error as RunError {
+            throw error
+        } catch {
+            throw .badArguments("\(error)")
+        }
+        return TrackingStage(finder: finder, personIDs: Set(c.personIDs), noteFallback: { warnings.add($0) })
     }
 
     /// The regression stage around the network.

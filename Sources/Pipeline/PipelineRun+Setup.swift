@@ -81,13 +81,14 @@ extension RunConfiguration {
             "save_obj": String(saveOBJ),
             "mattes": String(mattes),
             "export": exportFormats.map(\.rawValue).joined(separator: ","),
-            "bbox_scale": String(tracking.boxScale),
+            "bbox_scale": String(tracking.bboxScale),
             "detection_threshold": String(tracking.detectionThreshold),
             "max_age": String(tracking.maxAge),
             "min_track_frames": String(tracking.minTrackFrames),
+            "missing": tracking.missingPolicy.rawValue,
         ]
-        if let maxPeople = tracking.maxPeople { settings["max_people"] = String(maxPeople) }
-        if !tracking.personIDs.isEmpty { settings["person_id"] = tracking.personIDs.map(String.init).joined(separator: ",") }
+        if tracking.maxPeople != .max { settings["max_people"] = String(tracking.maxPeople) }
+        if !personIDs.isEmpty { settings["person_id"] = personIDs.map(String.init).joined(separator: ",") }
         if let threads { settings["threads"] = String(threads) }
         if let boxFile { settings["bbox_file"] = boxFile.path }
         if let reconstructionFile { settings["recon_result_file"] = reconstructionFile.path }

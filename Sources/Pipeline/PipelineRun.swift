@@ -83,10 +83,11 @@ public final class PipelineRun: @unchecked Sendable {
 
         let progress = ProgressReporter(style: progressStyle, total: expectedFrameCount(source.info))
         let tally = RunTally(progress: progress)
+        let stageWarnings = RunWarnings()
         let runner = PipelineRunner()
         var failure: RunError?
         do {
-            try buildChain(on: runner, source: source, models: models, folder: folder, tally: tally)
+            try buildChain(on: runner, source: source, models: models, folder: folder, tally: tally, warnings: stageWarnings)
         } catch {
             failure = error
         }
@@ -108,7 +109,7 @@ public final class PipelineRun: @unchecked Sendable {
 
         record.frames = tally.frames
         record.tracks = tally.tracks
-        record.warnings += warnings(source: source, frames: record.frames)
+        record.warnings += stageWarnings.all + warnings(source: source, frames: record.frames)
         record.outputs = Self.listFiles(in: folder)
         record.finishedAt = Date()
         record.elapsedSeconds = record.finishedAt!.timeIntervalSince(started)

@@ -1,4 +1,6 @@
+import Export
 import Foundation
+import PersonTracking
 import Smoothing
 
 /// The text forms of `--frames`.
@@ -46,5 +48,32 @@ extension RunConfiguration.Smoothing {
             settings.globalOrientation.derivativeCutoff = derivativeCutoff
         }
         return settings
+    }
+}
+
+extension RunConfiguration {
+    /// The names `--export` accepts.
+    public static let exportFormatNames = ExportFormat.allCases.map(\.rawValue)
+    /// The names `--missing` accepts.
+    public static let missingPolicyNames = MissingPolicy.allCases.map(\.rawValue)
+
+    /// Sets `exportFormats` from `--export`'s comma-separated list.
+    ///
+    /// - Throws: `RunError.badArguments` naming the unknown formats.
+    public mutating func setExportFormats(_ text: String) throws(RunError) {
+        let (formats, unknown) = ExportFormat.parseList(text)
+        if !unknown.isEmpty {
+            throw .badArguments(
+                "--export: unknown format \(unknown.joined(separator: ", ")); choose from \(Self.exportFormatNames.joined(separator: ", "))")
+        }
+        exportFormats = formats
+    }
+
+    /// Sets the tracker's missing-person policy from `--missing`.
+    public mutating func setMissingPolicy(_ text: String) throws(RunError) {
+        guard let policy = MissingPolicy(rawValue: text.lowercased()) else {
+            throw .badArguments("--missing \(text): choose \(Self.missingPolicyNames.joined(separator: " or "))")
+        }
+        tracking.missingPolicy = policy
     }
 }

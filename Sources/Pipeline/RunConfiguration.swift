@@ -1,5 +1,6 @@
 import Export
 import Foundation
+import PersonTracking
 import Render
 
 /// Everything one run needs to know, built by the command line (or a test) and validated once.
@@ -35,24 +36,6 @@ public struct RunConfiguration: Sendable, Equatable {
             case .imageFolder(let url): url.standardizedFileURL.lastPathComponent
             }
         }
-    }
-
-    /// How people are found and followed (the tracking options).
-    public struct Tracking: Sendable, Equatable {
-        /// Keep at most this many tracks per frame, largest boxes first; `nil` keeps all.
-        public var maxPeople: Int?
-        /// Tracks shorter than this many frames are dropped.
-        public var minTrackFrames: Int = 1
-        /// Detector score threshold.
-        public var detectionThreshold: Float = 0.5
-        /// Frames a lost track is kept alive for re-association.
-        public var maxAge: Int = 30
-        /// Side of the square crop relative to the person's box (PyMAF's `bbox_scale`).
-        public var boxScale: Float = 1.0
-        /// Only these track ids are processed (`--person_id`); empty means all.
-        public var personIDs: [Int] = []
-
-        public init() {}
     }
 
     /// One-Euro smoothing of the SMPL parameters over time (`--smooth`): a preset of the
@@ -132,7 +115,11 @@ public struct RunConfiguration: Sendable, Equatable {
     public var threads: Int?
     /// `--quiet`: no progress on standard error.
     public var quiet = false
-    public var tracking = Tracking()
+    /// The tracking options (`--max_people`, `--min_track_frames`, `--detection_threshold`,
+    /// `--max_age`, `--bbox_scale`, `--missing`).
+    public var tracking = TrackingOptions()
+    /// `--person_id`: only these track ids are regressed and written; empty means everyone.
+    public var personIDs: [Int] = []
     public var queueCapacities = QueueCapacities()
     /// The command line as typed, recorded in `run.json`.
     public var arguments: [String] = []
@@ -158,13 +145,14 @@ public struct RunConfiguration: Sendable, Equatable {
         if let smoothing, !((smoothing.minCutoff ?? 1) > 0 && (smoothing.beta ?? 0) >= 0 && (smoothing.derivativeCutoff ?? 1) > 0) {
             throw bad("--smooth settings must be positive (--smooth_min_cutoff and --smooth_d_cutoff > 0, --smooth_beta ≥ 0)")
         }
-        if tracking.detectionThreshold <= 0 || tracking.detectionThreshold >= 1 {
-            throw bad("--detection_threshold must be in (0, 1) (got \(tracking.detectionThreshold))")
+        do {
+            try tracking.validate()
+        } catch let error as PersonTrackingError {
+            if case .invalidOption(let name, let reason) = error { throw bad("--\(name) \(reason)") }
+            throw bad(error.description)
+        } catch {
+            throw bad("\(error)")
         }
-        if let maxPeople = tracking.maxPeople, maxPeople < 1 { throw bad("--max_people must be at least 1") }
-        if tracking.minTrackFrames < 1 { throw bad("--min_track_frames must be at least 1") }
-        if tracking.maxAge < 0 { throw bad("--max_age must be 0 or more") }
-        if !(tracking.boxScale > 0) { throw bad("--bbox_scale must be positive") }
         if reconstructionFile != nil, case .image = input {
             throw bad("--recon_result_file re-renders a video or image folder; it cannot be used with --img_file")
         }

@@ -37,3 +37,15 @@ final class RunTally: @unchecked Sendable {
         mutating func finish() throws -> [Never] { [] }
     }
 }
+
+/// Warnings stages raise while running, each kept once, in order (for `run.json`).
+final class RunWarnings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    func add(_ message: String) {
+        lock.withLock { if !messages.contains(message) { messages.append(message) } }
+    }
+
+    var all: [String] { lock.withLock { messages } }
+}

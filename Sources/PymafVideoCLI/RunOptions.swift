@@ -1,5 +1,4 @@
 import ArgumentParser
-import Export
 import Foundation
 import Pipeline
 
@@ -78,7 +77,7 @@ struct RunOptions: ParsableArguments {
     var smoothDerivativeCutoff: Double?
 
     @Option(help: ArgumentHelp(
-        "Comma-separated animation formats to write per person: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+        "Comma-separated animation formats to write per person: \(RunConfiguration.exportFormatNames.joined(separator: ", ")).",
         valueName: "formats"))
     var export: String?
 
@@ -96,14 +95,14 @@ struct RunOptions: ParsableArguments {
 
     // MARK: Tracking
 
-    @Option(name: .customLong("max_people"), help: "Keep at most this many people per frame, largest first (default: all).")
+    @Option(name: .customLong("max_people"), help: "Track at most this many people at once (default: all).")
     var maxPeople: Int?
 
     @Option(name: .customLong("person_id"), parsing: .upToNextOption, help: "Only these track ids (as written in the outputs).")
     var personIDs: [Int] = []
 
-    @Option(name: .customLong("min_track_frames"), help: "Drop tracks shorter than this many frames.")
-    var minTrackFrames = 1
+    @Option(name: .customLong("min_track_frames"), help: "Frames a new person must be seen in before being tracked; shorter tracks are dropped.")
+    var minTrackFrames = 5
 
     @Option(name: .customLong("detection_threshold"), help: "Person detector score threshold.")
     var detectionThreshold: Float = 0.5
@@ -113,6 +112,9 @@ struct RunOptions: ParsableArguments {
 
     @Option(name: .customLong("bbox_scale"), help: "Crop side relative to the person's box (PyMAF's bbox_scale).")
     var boxScale: Float = 1.0
+
+    @Option(help: "When a tracked person is not found in a frame: skip (write nothing, as PyMAF) or hold (repeat the last box).")
+    var missing = "skip"
 
     @Option(name: .customLong("detector"), help: "BlazePose person detector model (make models fetches it).")
     var detectorModel = "data/models/pose_detection.tflite"
@@ -148,13 +150,7 @@ struct RunOptions: ParsableArguments {
         configuration.threads = threads
         configuration.quiet = quiet
         if let frames { configuration.frameRange = try FrameRangeSyntax.parse(frames) }
-        if let export {
-            let (formats, unknown) = ExportFormat.parseList(export)
-            if !unknown.isEmpty {
-                throw .badArguments("--export: unknown format \(unknown.joined(separator: ", ")); choose from \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            configuration.exportFormats = formats
-        }
+        if let export { try configuration.setExportFormats(export) }
         let tuned = smoothMinCutoff != nil || smoothBeta != nil || smoothDerivativeCutoff != nil
         if smooth || tuned {
             guard let preset = RunConfiguration.Smoothing.Preset(rawValue: smoothPreset.lowercased()) else {
@@ -163,12 +159,13 @@ struct RunOptions: ParsableArguments {
             configuration.smoothing = RunConfiguration.Smoothing(
                 preset: preset, minCutoff: smoothMinCutoff, beta: smoothBeta, derivativeCutoff: smoothDerivativeCutoff)
         }
-        configuration.tracking.maxPeople = maxPeople
-        configuration.tracking.personIDs = personIDs
+        configuration.tracking.maxPeople = maxPeople ?? .max
+        configuration.personIDs = personIDs
         configuration.tracking.minTrackFrames = minTrackFrames
         configuration.tracking.detectionThreshold = detectionThreshold
         configuration.tracking.maxAge = maxAge
-        configuration.tracking.boxScale = boxScale
+        configuration.tracking.bboxScale = boxScale
+        try configuration.setMissingPolicy(missing)
         try configuration.validate()
         return configuration
     }
