@@ -1,7 +1,6 @@
 import BodyModel
 import Foundation
 import PersonTracking
-import PyMAF
 import Smoothing
 import Tensor
 import VideoIO
@@ -11,7 +10,7 @@ struct LoadedModels {
     /// The body model the meshes are made of (from the checkpoint or PyMAF's data folder).
     var bodyModel: SMPLModel
     /// The network; nil when re-rendering a saved result.
-    var regressor: PyMAFRegressor?
+    var regressor: (any BodyRegressor)?
     /// The person detector; nil with `--bbox_file` or a saved result.
     var detector: PersonDetector?
     /// The saved result (`--recon_result_file`).
@@ -31,9 +30,11 @@ extension PipelineRun {
             throw .checkpointMissing(path: c.checkpoint.path)
         }
         if let threads = c.threads { BLAS.threadCount = threads }
-        let regressor: PyMAFRegressor
+        let regressor: any BodyRegressor
         do {
-            regressor = try PyMAFRegressor(checkpoint: c.checkpoint, dataDirectory: c.dataDirectory)
+            regressor = try regressorLoader.load(c.checkpoint, c.dataDirectory)
+        } catch let error as RunError {
+            throw error
         } catch {
             throw .modelInvalid(path: c.checkpoint.path, reason: "\(error)")
         }
@@ -119,7 +120,7 @@ extension PipelineRun {
 /// Runs the network on each batch of crops and turns its outputs into `PersonFrame`s placed in
 /// their frames (full-image camera from the crop camera and the box).
 struct RegressionStage: Stage {
-    let regressor: PyMAFRegressor
+    let regressor: any BodyRegressor
 
     mutating func process(_ batch: CropBatch) throws -> [FrameResult] {
         var frames = batch.frames

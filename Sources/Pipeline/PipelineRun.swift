@@ -17,26 +17,30 @@ import VideoIO
 /// writer is finished so the files on disk are complete, `run.json` says `interrupted`, and
 /// `run()` throws `RunError.interrupted`.
 ///
-///     let run = PipelineRun(configuration: configuration)
+///     let run = PipelineRun(configuration: configuration, regressor: .pyMAF)
 ///     let record = try run.run()   // also written to <output>/<NAME>/run.json
 public final class PipelineRun: @unchecked Sendable {
     public let configuration: RunConfiguration
+    let regressorLoader: RegressorLoader
     let progressStyle: ProgressReporter.Style
     let log: @Sendable (String) -> Void
     private let lock = NSLock()
     private var activeRunner: PipelineRunner?
+    private var activeTally: RunTally?
     private var stopRequested = false
 
     /// - Parameters:
     ///   - configuration: What to do.
+    ///   - regressor: How the network is loaded from the checkpoint.
     ///   - progressStyle: How to show progress; by default a bar on a terminal, plain lines
     ///     otherwise, nothing with `quiet`.
     ///   - log: Where notes and warnings go (standard error by default).
     public init(
-        configuration: RunConfiguration, progressStyle: ProgressReporter.Style? = nil,
+        configuration: RunConfiguration, regressor: RegressorLoader, progressStyle: ProgressReporter.Style? = nil,
         log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) {
         self.configuration = configuration
+        self.regressorLoader = regressor
         self.progressStyle = progressStyle ?? .forStandardError(quiet: configuration.quiet)
         self.log = log
     }
@@ -53,6 +57,9 @@ public final class PipelineRun: @unchecked Sendable {
 
     var wasStopRequested: Bool { lock.withLock { stopRequested } }
 
+    /// Frames that have come out of the last stage so far (0 before the run starts).
+    public var framesFinished: Int { lock.withLock { activeTally }?.progress.framesDone ?? 0 }
+
     /// Runs to the end of the input (or until stopped) and writes `run.json`.
     ///
     /// - Returns: The record written to `run.json`.
@@ -64,8 +71,17 @@ public final class PipelineRun: @unchecked Sendable {
         record.settings = configuration.recordedSettings
 
         let source = try openSource()
-        let models = try loadModels(record: &record)
         let folder = try prepareRunFolder()
+        let models: LoadedModels
+        do {
+            models = try loadModels(record: &record)
+        } catch {
+            record.status = .failed
+            record.error = error.description
+            record.finishedAt = Date()
+            try? record.write(toFolder: folder)
+            throw error
+        }
         record.video = RunRecord.Video(
             width: source.info.width, height: source.info.height, framesPerSecond: source.info.fps,
             rotation: source.info.rotation)
@@ -83,6 +99,7 @@ public final class PipelineRun: @unchecked Sendable {
 
         let progress = ProgressReporter(style: progressStyle, total: expectedFrameCount(source.info))
         let tally = RunTally(progress: progress)
+        lock.withLock { activeTally = tally }
         let stageWarnings = RunWarnings()
         let runner = PipelineRunner()
         var failure: RunError?

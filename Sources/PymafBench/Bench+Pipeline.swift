@@ -33,7 +33,7 @@ extension BenchmarkSuite {
         }
 
         for render in [false, true] {
-            let record = try PipelineRun(configuration: configuration(clip, render: render)).run()
+            let record = try PipelineRun(configuration: configuration(clip, render: render), regressor: .pyMAF).run()
             let wall = record.stages.map(\.wallSeconds).max() ?? record.elapsedSeconds
             let rate = Double(record.frames.decoded) / wall
             let target = render ? 10.0 : 15.0
@@ -70,7 +70,7 @@ extension BenchmarkSuite {
             var c = configuration(long, render: true)
             c.frameRange = 0...(length - 1)
             c.outputFolder = scratch.appendingPathComponent("memory-\(length)")
-            let record = try PipelineRun(configuration: c).run()
+            let record = try PipelineRun(configuration: c, regressor: .pyMAF).run()
             print(String(format: "   memory: %d frames (render on): peak resident %.0f MiB after this run",
                          record.frames.decoded, Double(PeakMemory.residentBytes()) / 1_048_576))
         }

@@ -32,7 +32,7 @@ extension PymafVideo {
 
     /// Runs `configuration`, Ctrl-C stopping it cleanly, and exits with the error's status on failure.
     static func execute(_ configuration: RunConfiguration) throws {
-        let run = PipelineRun(configuration: configuration)
+        let run = PipelineRun(configuration: configuration, regressor: .pyMAF)
         let interrupts = InterruptHandler { run.requestStop() }
         defer { interrupts.cancel() }
         do {

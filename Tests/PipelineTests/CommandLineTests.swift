@@ -58,12 +58,11 @@ import Testing
         #expect(outcome.standardError.contains("PyMAF_model_checkpoint.pt") && outcome.standardError.contains("make demo"))
     }
 
+    /// The output folder is checked before any model is loaded.
     @Test func unwritableOutputExitsWith5() throws {
-        let checkpoint = try TestMaterial.demo.get().checkpoint
-        let outcome = try Self.run([
-            "--vid_file", TestMaterial.runner.path, "--checkpoint", checkpoint.path, "--output_folder", "/proc/pymaf-output",
-        ])
+        let outcome = try Self.run(["--vid_file", TestMaterial.runner.path, "--output_folder", "/proc/pymaf-output"])
         #expect(outcome.status == 5)
+        #expect(outcome.standardError.contains("/proc/pymaf-output"))
     }
 
     @Test func helpExplainsFlagsWithDefaults() throws {
@@ -83,19 +82,5 @@ import Testing
             #expect(text.contains(flag), "\(flag) missing from --help")
         }
         #expect(text.contains("(default: output)") && text.contains("(default: 8)"))
-    }
-
-    /// SIGINT: status 130, run.json marked interrupted, the render complete.
-    @Test func interruptExitsWith130() throws {
-        let out = try TestMaterial.scratchFolder("cli-interrupt")
-        let checkpoint = try TestMaterial.demo.get().checkpoint
-        let outcome = try Self.run([
-            "--vid_file", TestMaterial.runner.path, "--checkpoint", checkpoint.path, "--output_folder", out.path,
-            "--render_ratio", "0.25", "--detector", TestMaterial.detector.path, "--data_dir", out.path,
-        ], interruptAfter: 4)
-        #expect(outcome.status == 130)
-        let record = try RunRecord.read(from: out.appendingPathComponent("runner_1080p/run.json"))
-        #expect(record.status == .interrupted)
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("runner_1080p/output.pkl").path))
     }
 }

@@ -5,9 +5,10 @@ import Testing
 import VideoIO
 @testable import Pipeline
 
-/// The whole product on real clips with the untrained demo checkpoint (real architecture, so
-/// every stage does its real work; the meshes show the mean pose). Frame ranges and a quarter
-/// render ratio keep the suite within CI's time.
+/// The whole product on real clips: real decoding, the real BlazePose detector and tracker, real
+/// crops, smoothing, every exporter and the renderer, with the network replaced by
+/// `MeanPoseRegressor` (the demo's mean parameters on the procedural body: what the untrained
+/// demo checkpoint predicts). Frame ranges and a quarter render ratio keep the suite within CI's time.
 @Suite(.serialized) struct EndToEndTests {
     /// Decodes `url` and returns each frame's index and time (and the frames when asked).
     static func decode(_ url: URL, keep: Bool = false) throws -> (times: [Double], frames: [VideoFrame]) {
@@ -32,7 +33,7 @@ import VideoIO
         configuration.mattes = true
         configuration.exportFormats = [.glb, .pc2, .bvh, .usda]
         configuration.smoothing = .standard
-        let record = try PipelineRun(configuration: configuration).run()
+        let record = try TestMaterial.run(configuration).run()
 
         let folder = out.appendingPathComponent("runner_1080p")
         #expect(record.status == .completed)
@@ -76,7 +77,6 @@ import VideoIO
         }
         let json = try RunRecord.read(from: folder.appendingPathComponent("run.json"))
         #expect(json.input?.sha256.count == 64 && json.checkpoint?.sha256.count == 64)
-        #expect(json.demoWeights)
         #expect(json.stages.map(\.name) == ["decode", "track", "crop", "regress", "smooth", "export", "render", "tally"])
         #expect(json.outputs.contains("output.pkl"))
         // No temporary or spool file is left behind.
@@ -89,7 +89,7 @@ import VideoIO
         var configuration = try TestMaterial.configuration(.video(TestMaterial.dancers), output: out)
         configuration.frameRange = 0...39
         configuration.render = false
-        let record = try PipelineRun(configuration: configuration).run()
+        let record = try TestMaterial.run(configuration).run()
         #expect(record.tracks.count == 2)
         let saved = try SavedReconstruction.read(
             contentsOf: out.appendingPathComponent("two_dancers_portrait/output.pkl"), vertexCount: try demoVertexCount())
@@ -104,13 +104,13 @@ import VideoIO
         var first = try TestMaterial.configuration(.video(TestMaterial.runner), output: out.appendingPathComponent("first"))
         first.frameRange = 100...109
         first.renderSettings.renderRatio = 0.25
-        _ = try PipelineRun(configuration: first).run()
+        _ = try TestMaterial.run(first).run()
         let firstFolder = out.appendingPathComponent("first/runner_1080p")
 
         var again = first
         again.outputFolder = out.appendingPathComponent("again")
         again.reconstructionFile = firstFolder.appendingPathComponent("output.pkl")
-        let record = try PipelineRun(configuration: again).run()
+        let record = try TestMaterial.run(again).run()
         #expect(record.stages.map(\.name) == ["decode", "lookup", "render", "tally"])
 
         let a = try Self.decode(firstFolder.appendingPathComponent("runner_1080p_result.mp4"), keep: true)
@@ -127,7 +127,7 @@ import VideoIO
         let out = try TestMaterial.scratchFolder("stop")
         var configuration = try TestMaterial.configuration(.video(TestMaterial.runner), output: out)
         configuration.renderSettings.renderRatio = 0.25
-        let run = PipelineRun(configuration: configuration)
+        let run = try TestMaterial.run(configuration)
         DispatchQueue.global().asyncAfter(deadline: .now() + 1.0) { run.requestStop() }
         #expect(throws: RunError.interrupted) { try run.run() }
 
@@ -142,18 +142,6 @@ import VideoIO
     }
 
     private func demoVertexCount() throws -> Int {
-        try DemoBodyCache.vertexCount()
-    }
-}
-
-/// The demo body's vertex count, read once from the demo checkpoint through the regressor.
-enum DemoBodyCache {
-    static func vertexCount() throws -> Int {
-        let paths = try TestMaterial.demo.get()
-        let checkpoint = try TorchCheckpoint(contentsOf: paths.checkpoint)
-        guard let template = try checkpoint.stateDict().first(where: { $0.key.hasSuffix("smpl.v_template") }) else {
-            throw RunError.modelInvalid(path: paths.checkpoint.path, reason: "no smpl.v_template")
-        }
-        return template.tensor.shape[0]
+        try TestMaterial.regressor.get().bodyModel.vertexCount
     }
 }
