@@ -8,7 +8,7 @@ import Tensor
 /// A stand-in for the network in wiring tests: every crop gets the demo's mean parameters (what
 /// an untrained PyMAF predicts) on the procedural body, except that the crop camera's tx is the
 /// crop's mean value, so each output can be traced back to its crop.
-final class MeanPoseRegressor: BodyRegressor {
+final class MeanPoseRegressor: BodyRegressor, Sendable {
     let bodyModel: SMPLModel
     private let rest: SMPLOutput
     private let pose: [Float]
@@ -48,13 +48,6 @@ final class MeanPoseRegressor: BodyRegressor {
 
     /// A loader handing out this regressor whatever the checkpoint.
     var loader: RegressorLoader {
-        let regressor = UncheckedBox(self)
-        return RegressorLoader { _, _ in regressor.value }
+        RegressorLoader { _, _ in self }
     }
-}
-
-/// Lets a test hand one object to a `@Sendable` loader.
-struct UncheckedBox<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
