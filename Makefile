@@ -53,9 +53,11 @@ test: deps models
 	$(SWIFT) build $(TEST_FLAGS)
 	$(SWIFT) test $(TEST_FLAGS)
 
-# Interim demo (until the pipeline lands): encodes a generated clip, decodes and re-encodes it.
-demo: build
-	$(RELEASE)/pymaf-video video-io-demo data/demo
+# The whole job on the embedded default: generated demo assets (untrained weights, procedural
+# body, sample clip) unless PyMAF's data/ folder is present, in which case its files are used.
+demo: deps models
+	$(SWIFT) build -c release --product pymaf-video
+	$(RELEASE)/pymaf-video demo
 
 bench: bench-deps models
 	$(SWIFT) build -c release --product pymaf-bench

@@ -26,6 +26,7 @@ public final class PipelineRunner: @unchecked Sendable {
     private var nodes: [Node] = []
     private var started = false
     private var stopRequested = false
+    private var sourceStoppedEarly = false
     private var failure: Error?
     private var timings: [String: StageTiming] = [:]
     private let label: String
@@ -35,8 +36,9 @@ public final class PipelineRunner: @unchecked Sendable {
         self.label = label
     }
 
-    /// Whether `requestStop()` was called before the source ran out.
-    public var wasStopped: Bool { lock.withLock { stopRequested } }
+    /// Whether the source stopped early because of `requestStop()` (a stop requested after the
+    /// source ran out changes nothing).
+    public var wasStopped: Bool { lock.withLock { sourceStoppedEarly } }
 
     /// Asks the source to stop producing; what is in flight still drains through every stage.
     /// Safe to call from any thread, any number of times.
@@ -54,7 +56,11 @@ public final class PipelineRunner: @unchecked Sendable {
         let output = BoundedQueue<Output>(name: name, capacity: capacity)
         add(name: name) { [unowned self] meter in
             defer { output.close() }
-            while !self.shouldStopSource {
+            while true {
+                if self.shouldStopSource {
+                    self.lock.withLock { if self.stopRequested { self.sourceStoppedEarly = true } }
+                    return
+                }
                 let element: Output?
                 do {
                     element = try meter.busy { try next() }

@@ -1,4 +1,7 @@
+import Export
 import Foundation
+import PersonTracking
+import Smoothing
 
 /// The text forms of `--frames`.
 ///
@@ -31,13 +34,46 @@ public enum FrameRangeSyntax {
 }
 
 extension RunConfiguration.Smoothing {
-    /// The preset called `name` (`standard`, `vibe`, `romp`), or `nil`.
-    public static func preset(named name: String) -> Self? {
-        switch name.lowercased() {
-        case "standard": .standard
-        case "vibe": .vibe
-        case "romp": .romp
-        default: nil
+    /// The Smoothing module's settings for a video at `fps` frames per second.
+    public func settings(fps: Double) -> SmoothingSettings {
+        var settings: SmoothingSettings
+        switch preset {
+        case .standard: settings = .standard
+        case .vibe: settings = .vibe(fps: fps > 0 ? fps : 30)
+        case .romp: settings = .romp
         }
+        settings = settings.overriding(minCutoff: minCutoff, beta: beta)
+        if let derivativeCutoff {
+            settings.bodyPose.derivativeCutoff = derivativeCutoff
+            settings.globalOrientation.derivativeCutoff = derivativeCutoff
+        }
+        return settings
+    }
+}
+
+extension RunConfiguration {
+    /// The names `--export` accepts.
+    public static let exportFormatNames = ExportFormat.allCases.map(\.rawValue)
+    /// The names `--missing` accepts.
+    public static let missingPolicyNames = MissingPolicy.allCases.map(\.rawValue)
+
+    /// Sets `exportFormats` from `--export`'s comma-separated list.
+    ///
+    /// - Throws: `RunError.badArguments` naming the unknown formats.
+    public mutating func setExportFormats(_ text: String) throws(RunError) {
+        let (formats, unknown) = ExportFormat.parseList(text)
+        if !unknown.isEmpty {
+            throw .badArguments(
+                "--export: unknown format \(unknown.joined(separator: ", ")); choose from \(Self.exportFormatNames.joined(separator: ", "))")
+        }
+        exportFormats = formats
+    }
+
+    /// Sets the tracker's missing-person policy from `--missing`.
+    public mutating func setMissingPolicy(_ text: String) throws(RunError) {
+        guard let policy = MissingPolicy(rawValue: text.lowercased()) else {
+            throw .badArguments("--missing \(text): choose \(Self.missingPolicyNames.joined(separator: " or "))")
+        }
+        tracking.missingPolicy = policy
     }
 }

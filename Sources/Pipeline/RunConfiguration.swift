@@ -1,5 +1,6 @@
 import Export
 import Foundation
+import PersonTracking
 import Render
 
 /// Everything one run needs to know, built by the command line (or a test) and validated once.
@@ -37,38 +38,34 @@ public struct RunConfiguration: Sendable, Equatable {
         }
     }
 
-    /// How people are found and followed (the tracking options).
-    public struct Tracking: Sendable, Equatable {
-        /// Keep at most this many tracks per frame, largest boxes first; `nil` keeps all.
-        public var maxPeople: Int?
-        /// Tracks shorter than this many frames are dropped.
-        public var minTrackFrames: Int = 1
-        /// Detector score threshold.
-        public var detectionThreshold: Float = 0.5
-        /// Frames a lost track is kept alive for re-association.
-        public var maxAge: Int = 30
-        /// Side of the square crop relative to the person's box (PyMAF's `bbox_scale`).
-        public var boxScale: Float = 1.0
-        /// Only these track ids are processed (`--person_id`); empty means all.
-        public var personIDs: [Int] = []
-
-        public init() {}
-    }
-
-    /// One-Euro smoothing of the SMPL parameters over time (`--smooth`).
+    /// One-Euro smoothing of the SMPL parameters over time (`--smooth`): a preset of the
+    /// Smoothing module and the command line's overrides of its rotation filters.
     public struct Smoothing: Sendable, Equatable {
-        /// Minimum cutoff frequency in Hz: lower smooths slow motion harder.
-        public var minCutoff: Double
-        /// Speed coefficient: higher lets fast motion through with less lag.
-        public var beta: Double
-        /// Cutoff of the speed estimate in Hz.
-        public var derivativeCutoff: Double
+        /// The presets `--smooth_preset` names.
+        public enum Preset: String, Sendable, CaseIterable {
+            /// The project's defaults (rotations 1 Hz, β 3; camera and shape as ROMP).
+            case standard
+            /// VIBE's `--smooth` (0.004 cycles/frame, β 0.7) at the video's frame rate: strong.
+            case vibe
+            /// ROMP's filters (3 Hz, β 0.7): light, little lag.
+            case romp
+        }
 
-        public init(minCutoff: Double, beta: Double, derivativeCutoff: Double) {
+        public var preset: Preset
+        /// Overrides of the rotation filters' minimum cutoff (Hz) and speed coefficient.
+        public var minCutoff: Double?
+        public var beta: Double?
+        /// Override of the rotation filters' derivative cutoff (Hz).
+        public var derivativeCutoff: Double?
+
+        public init(preset: Preset = .standard, minCutoff: Double? = nil, beta: Double? = nil, derivativeCutoff: Double? = nil) {
+            self.preset = preset
             self.minCutoff = minCutoff
             self.beta = beta
             self.derivativeCutoff = derivativeCutoff
         }
+
+        public static let standard = Smoothing()
     }
 
     /// Capacities of the bounded queues between stages (elements, not bytes).
@@ -118,7 +115,11 @@ public struct RunConfiguration: Sendable, Equatable {
     public var threads: Int?
     /// `--quiet`: no progress on standard error.
     public var quiet = false
-    public var tracking = Tracking()
+    /// The tracking options (`--max_people`, `--min_track_frames`, `--detection_threshold`,
+    /// `--max_age`, `--bbox_scale`, `--missing`).
+    public var tracking = TrackingOptions()
+    /// `--person_id`: only these track ids are regressed and written; empty means everyone.
+    public var personIDs: [Int] = []
     public var queueCapacities = QueueCapacities()
     /// The command line as typed, recorded in `run.json`.
     public var arguments: [String] = []
@@ -141,16 +142,17 @@ public struct RunConfiguration: Sendable, Equatable {
         }
         if let range = frameRange, range.lowerBound < 0 { throw bad("--frames must start at frame 0 or later") }
         if let threads, threads < 1 { throw bad("--threads must be at least 1 (got \(threads))") }
-        if let smoothing, !(smoothing.minCutoff > 0 && smoothing.beta >= 0 && smoothing.derivativeCutoff > 0) {
-            throw bad("--smooth settings must be positive (min cutoff and derivative cutoff > 0, beta ≥ 0)")
+        if let smoothing, !((smoothing.minCutoff ?? 1) > 0 && (smoothing.beta ?? 0) >= 0 && (smoothing.derivativeCutoff ?? 1) > 0) {
+            throw bad("--smooth settings must be positive (--smooth_min_cutoff and --smooth_d_cutoff > 0, --smooth_beta ≥ 0)")
         }
-        if tracking.detectionThreshold <= 0 || tracking.detectionThreshold >= 1 {
-            throw bad("--detection_threshold must be in (0, 1) (got \(tracking.detectionThreshold))")
+        do {
+            try tracking.validate()
+        } catch let error as PersonTrackingError {
+            if case .invalidOption(let name, let reason) = error { throw bad("--\(name) \(reason)") }
+            throw bad(error.description)
+        } catch {
+            throw bad("\(error)")
         }
-        if let maxPeople = tracking.maxPeople, maxPeople < 1 { throw bad("--max_people must be at least 1") }
-        if tracking.minTrackFrames < 1 { throw bad("--min_track_frames must be at least 1") }
-        if tracking.maxAge < 0 { throw bad("--max_age must be 0 or more") }
-        if !(tracking.boxScale > 0) { throw bad("--bbox_scale must be positive") }
         if reconstructionFile != nil, case .image = input {
             throw bad("--recon_result_file re-renders a video or image folder; it cannot be used with --img_file")
         }
@@ -162,14 +164,4 @@ public struct RunConfiguration: Sendable, Equatable {
             throw bad("queue capacities must be at least 1")
         }
     }
-}
-
-extension RunConfiguration.Smoothing {
-    /// VIBE's demo settings in real time (its 0.004 per frame at 30 fps is 0.12 Hz; β 0.7; the
-    /// speed estimate's cutoff ≈ the frame rate): strong smoothing.
-    public static let vibe = Self(minCutoff: 0.12, beta: 0.7, derivativeCutoff: 30)
-    /// Moderate smoothing (1 Hz, β 0.7), the default for `--smooth`.
-    public static let standard = Self(minCutoff: 1.0, beta: 0.7, derivativeCutoff: 1.0)
-    /// ROMP's settings (3 Hz, β 0.7): light smoothing with little lag.
-    public static let romp = Self(minCutoff: 3.0, beta: 0.7, derivativeCutoff: 1.0)
 }

@@ -52,7 +52,7 @@ public enum RunError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badArguments(let message):
             return message
         case .inputUnreadable(let path, let reason):
-            return "cannot read input \(path): \(reason)"
+            return "cannot read input " + Self.naming(path, reason)
         case .checkpointMissing(let path):
             return """
                 no PyMAF checkpoint at \(path). PyMAF users: put PyMAF's data/ folder here (the trained \
@@ -61,13 +61,18 @@ public enum RunError: Error, Sendable, Equatable, CustomStringConvertible {
                 To try the tool without them, run `make demo` (untrained demo weights).
                 """
         case .modelInvalid(let path, let reason):
-            return "cannot use model file \(path): \(reason)"
+            return "cannot use model file " + Self.naming(path, reason)
         case .outputNotWritable(let path, let reason):
-            return "cannot write \(path): \(reason)"
+            return "cannot write " + Self.naming(path, reason)
         case .stageFailed(let stage, let reason):
             return "\(stage) failed: \(reason)"
         case .interrupted:
             return "interrupted: stopped early; the files written so far are complete"
         }
+    }
+
+    /// "path: reason", or just the reason when it already names the path.
+    private static func naming(_ path: String, _ reason: String) -> String {
+        reason.contains(path) ? reason : "\(path): \(reason)"
     }
 }

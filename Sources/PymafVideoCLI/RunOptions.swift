@@ -1,5 +1,4 @@
 import ArgumentParser
-import Export
 import Foundation
 import Pipeline
 
@@ -65,20 +64,20 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Smooth the SMPL parameters over time with a One-Euro filter (real timestamps).")
     var smooth = false
 
-    @Option(name: .customLong("smooth_preset"), help: "Smoothing preset: standard (1 Hz), vibe (0.12 Hz, strong) or romp (3 Hz, light).")
+    @Option(name: .customLong("smooth_preset"), help: "Smoothing preset: standard (rotations 1 Hz, β 3), vibe (VIBE's 0.004 cycles/frame: strong) or romp (3 Hz: light).")
     var smoothPreset = "standard"
 
-    @Option(name: .customLong("smooth_min_cutoff"), help: "One-Euro minimum cutoff in Hz (overrides the preset).")
+    @Option(name: .customLong("smooth_min_cutoff"), help: "One-Euro minimum cutoff of the rotation filters in Hz (overrides the preset).")
     var smoothMinCutoff: Double?
 
-    @Option(name: .customLong("smooth_beta"), help: "One-Euro speed coefficient β (overrides the preset).")
+    @Option(name: .customLong("smooth_beta"), help: "One-Euro speed coefficient β of the rotation filters (overrides the preset).")
     var smoothBeta: Double?
 
-    @Option(name: .customLong("smooth_d_cutoff"), help: "One-Euro cutoff of the speed estimate in Hz (overrides the preset).")
+    @Option(name: .customLong("smooth_d_cutoff"), help: "One-Euro cutoff of the rotation filters' speed estimate in Hz (overrides the preset).")
     var smoothDerivativeCutoff: Double?
 
     @Option(help: ArgumentHelp(
-        "Comma-separated animation formats to write per person: \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")).",
+        "Comma-separated animation formats to write per person: \(RunConfiguration.exportFormatNames.joined(separator: ", ")).",
         valueName: "formats"))
     var export: String?
 
@@ -96,14 +95,14 @@ struct RunOptions: ParsableArguments {
 
     // MARK: Tracking
 
-    @Option(name: .customLong("max_people"), help: "Keep at most this many people per frame, largest first (default: all).")
+    @Option(name: .customLong("max_people"), help: "Track at most this many people at once (default: all).")
     var maxPeople: Int?
 
     @Option(name: .customLong("person_id"), parsing: .upToNextOption, help: "Only these track ids (as written in the outputs).")
     var personIDs: [Int] = []
 
-    @Option(name: .customLong("min_track_frames"), help: "Drop tracks shorter than this many frames.")
-    var minTrackFrames = 1
+    @Option(name: .customLong("min_track_frames"), help: "Frames a new person must be seen in before being tracked; shorter tracks are dropped.")
+    var minTrackFrames = 5
 
     @Option(name: .customLong("detection_threshold"), help: "Person detector score threshold.")
     var detectionThreshold: Float = 0.5
@@ -113,6 +112,9 @@ struct RunOptions: ParsableArguments {
 
     @Option(name: .customLong("bbox_scale"), help: "Crop side relative to the person's box (PyMAF's bbox_scale).")
     var boxScale: Float = 1.0
+
+    @Option(help: "When a tracked person is not found in a frame: skip (write nothing, as PyMAF) or hold (repeat the last box).")
+    var missing = "skip"
 
     @Option(name: .customLong("detector"), help: "BlazePose person detector model (make models fetches it).")
     var detectorModel = "data/models/pose_detection.tflite"
@@ -148,29 +150,22 @@ struct RunOptions: ParsableArguments {
         configuration.threads = threads
         configuration.quiet = quiet
         if let frames { configuration.frameRange = try FrameRangeSyntax.parse(frames) }
-        if let export {
-            let (formats, unknown) = ExportFormat.parseList(export)
-            if !unknown.isEmpty {
-                throw .badArguments("--export: unknown format \(unknown.joined(separator: ", ")); choose from \(ExportFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            configuration.exportFormats = formats
-        }
+        if let export { try configuration.setExportFormats(export) }
         let tuned = smoothMinCutoff != nil || smoothBeta != nil || smoothDerivativeCutoff != nil
         if smooth || tuned {
-            guard var settings = RunConfiguration.Smoothing.preset(named: smoothPreset) else {
+            guard let preset = RunConfiguration.Smoothing.Preset(rawValue: smoothPreset.lowercased()) else {
                 throw .badArguments("--smooth_preset: unknown preset \(smoothPreset); choose standard, vibe or romp")
             }
-            settings.minCutoff = smoothMinCutoff ?? settings.minCutoff
-            settings.beta = smoothBeta ?? settings.beta
-            settings.derivativeCutoff = smoothDerivativeCutoff ?? settings.derivativeCutoff
-            configuration.smoothing = settings
+            configuration.smoothing = RunConfiguration.Smoothing(
+                preset: preset, minCutoff: smoothMinCutoff, beta: smoothBeta, derivativeCutoff: smoothDerivativeCutoff)
         }
-        configuration.tracking.maxPeople = maxPeople
-        configuration.tracking.personIDs = personIDs
+        configuration.tracking.maxPeople = maxPeople ?? .max
+        configuration.personIDs = personIDs
         configuration.tracking.minTrackFrames = minTrackFrames
         configuration.tracking.detectionThreshold = detectionThreshold
         configuration.tracking.maxAge = maxAge
-        configuration.tracking.boxScale = boxScale
+        configuration.tracking.bboxScale = boxScale
+        try configuration.setMissingPolicy(missing)
         try configuration.validate()
         return configuration
     }

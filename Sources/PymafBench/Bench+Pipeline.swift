@@ -1,0 +1,90 @@
+import DemoAssets
+import Foundation
+import Pipeline
+import VideoIO
+
+// `pymaf-bench pipeline`: end-to-end frames/s on the 1080p runner clip with a full-size untrained
+// checkpoint (the demo checkpoint: PyMAF's real architecture), without and with the overlay
+// render, per-stage busy time and the bottleneck; then peak memory on a short and a long clip.
+extension BenchmarkSuite {
+    static var pipeline: BenchmarkSuite {
+        BenchmarkSuite(
+            name: "pipeline",
+            summary: "end to end on runner_1080p.mp4 (targets ≥ 15 frames/s without render, ≥ 10 with), stages, memory",
+            run: runPipeline)
+    }
+
+    private static func runPipeline() throws {
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let clip = root.deletingLastPathComponent().appendingPathComponent("shared/data/runner_1080p.mp4")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("pymaf-bench-pipeline-\(ProcessInfo.processInfo.processIdentifier)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let assets = try DemoAssets.prepare(in: root.appendingPathComponent("data/demo"))
+
+        func configuration(_ input: URL, render: Bool) -> RunConfiguration {
+            var c = RunConfiguration(input: .video(input))
+            c.checkpoint = assets.checkpoint
+            c.dataDirectory = root.appendingPathComponent("data")
+            c.detectorModel = root.appendingPathComponent("data/models/pose_detection.tflite")
+            c.outputFolder = scratch.appendingPathComponent(render ? "render" : "norender")
+            c.render = render
+            c.quiet = true
+            return c
+        }
+
+        for render in [false, true] {
+            let record = try PipelineRun(configuration: configuration(clip, render: render), regressor: .pyMAF).run()
+            let wall = record.stages.map(\.wallSeconds).max() ?? record.elapsedSeconds
+            let rate = Double(record.frames.decoded) / wall
+            let target = render ? 10.0 : 15.0
+            print(String(format: "   %@: %d frames in %.2f s = %.1f frames/s (target ≥ %.0f: %@); %.2f s with model loading",
+                         render ? "with render   " : "without render", record.frames.decoded, wall, rate, target,
+                         rate >= target ? "met" : "NOT met", record.elapsedSeconds))
+            for stage in record.stages {
+                print(String(format: "      %-8@ busy %6.2f s (%5.1f ms/frame)  waiting for input %6.2f s",
+                             stage.name, stage.busySeconds, 1000 * stage.busySeconds / Double(max(record.frames.decoded, 1)),
+                             stage.waitingForInputSeconds))
+            }
+            if let bottleneck = record.stages.bottleneck {
+                print("      bottleneck: \(bottleneck.name)")
+            }
+        }
+
+        // Memory: a 300-frame and a 3000-frame 1080p clip of the same content; peak resident
+        // memory must not grow with length.
+        let long = scratch.appendingPathComponent("long.mp4")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let source = try VideoDecoder(url: clip)
+        var frames: [VideoFrame] = []
+        while let frame = try source.nextFrame() { frames.append(frame) }
+        let encoder = try VideoEncoder(url: long, width: source.info.width, height: source.info.height, frameRate: source.info.fps)
+        for i in 0..<3000 {
+            var frame = frames[i % frames.count]
+            frame.index = i
+            frame.time = Double(i) / source.info.fps
+            try encoder.append(frame)
+        }
+        try encoder.finish()
+        frames = []
+        for length in [300, 3000] {
+            var c = configuration(long, render: true)
+            c.frameRange = 0...(length - 1)
+            c.outputFolder = scratch.appendingPathComponent("memory-\(length)")
+            let record = try PipelineRun(configuration: c, regressor: .pyMAF).run()
+            print(String(format: "   memory: %d frames (render on): peak resident %.0f MiB after this run",
+                         record.frames.decoded, Double(PeakMemory.residentBytes()) / 1_048_576))
+        }
+    }
+}
+
+/// The process's peak resident memory (`VmHWM` of /proc/self/status), in bytes.
+enum PeakMemory {
+    static func residentBytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kib = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+            return kib * 1024
+        }
+        return 0
+    }
+}
