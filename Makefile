@@ -50,7 +50,6 @@ build: deps
 	$(SWIFT) build -c release
 
 test: deps models
-	$(SWIFT) build $(TEST_FLAGS)
 	$(SWIFT) test $(TEST_FLAGS)
 
 # The whole job on the embedded default: generated demo assets (untrained weights, procedural
