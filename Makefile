@@ -17,7 +17,7 @@ DETECTOR := data/models/pose_detection.tflite
 DETECTOR_SHA256 := 9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c
 MEDIAPIPE_WHEEL := mediapipe==0.10.21
 
-.PHONY: all deps bench-deps models build test demo bench clean
+.PHONY: all deps bench-deps models build test demo bench clean verify-exports
 
 all: build
 
@@ -53,9 +53,30 @@ test: deps models
 	$(SWIFT) build $(TEST_FLAGS)
 	$(SWIFT) test $(TEST_FLAGS)
 
+# Interim demo (until the pipeline lands): encodes a generated clip, decodes and re-encodes it.
+demo: build
+	$(RELEASE)/pymaf-video video-io-demo data/demo
+
 bench: bench-deps models
 	$(SWIFT) build -c release --product pymaf-bench
 	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench
+
+# Loads every export format in real clients (Blender 5.0.1 as the `bpy` module, usd-core) and
+# compares with our own values; output.pkl/.npz also under NumPy 1.24 and 2.x. See tools/verify_exports.py.
+VERIFY_DIR := .build/verify-exports
+VERIFY_PYTHON ?= python3
+verify-exports: deps
+	@test -x $(VERIFY_DIR)/clients/bin/python || { $(VERIFY_PYTHON) -m venv $(VERIFY_DIR)/clients && \
+	  $(VERIFY_DIR)/clients/bin/pip install -q bpy==5.0.1 usd-core==26.11 joblib==1.5.2; }
+	@test -x $(VERIFY_DIR)/numpy1/bin/python || { $(VERIFY_PYTHON) -m venv $(VERIFY_DIR)/numpy1 && \
+	  $(VERIFY_DIR)/numpy1/bin/pip install -q numpy==1.24.4 joblib==1.5.2; }
+	@test -x $(VERIFY_DIR)/numpy2/bin/python || { $(VERIFY_PYTHON) -m venv $(VERIFY_DIR)/numpy2 && \
+	  $(VERIFY_DIR)/numpy2/bin/pip install -q numpy==2.2.6 joblib==1.5.2; }
+	$(SWIFT) build $(TEST_FLAGS) --product ExportVerify
+	$(RELEASE)/ExportVerify $(VERIFY_DIR)/out
+	$(VERIFY_DIR)/clients/bin/python tools/verify_exports.py $(VERIFY_DIR)/out
+	$(VERIFY_DIR)/numpy1/bin/python tools/verify_exports.py --pickle-only $(VERIFY_DIR)/out
+	$(VERIFY_DIR)/numpy2/bin/python tools/verify_exports.py --pickle-only $(VERIFY_DIR)/out
 
 clean:
 	rm -rf .build
