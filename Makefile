@@ -53,6 +53,10 @@ test: deps models
 	$(SWIFT) build $(TEST_FLAGS)
 	$(SWIFT) test $(TEST_FLAGS)
 
+# Interim demo (until the pipeline lands): encodes a generated clip, decodes and re-encodes it.
+demo: build
+	$(RELEASE)/pymaf-video video-io-demo data/demo
+
 bench: bench-deps models
 	$(SWIFT) build -c release --product pymaf-bench
 	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench

@@ -44,7 +44,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PymafVideoCLI",
-            dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Pipeline", "VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "PymafBench",

@@ -6,6 +6,6 @@ struct PymafVideo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pymaf-video",
         abstract: "Per-frame 3D human body meshes (PyMAF, SMPL) from video, smoothed and exported.",
-        subcommands: []
+        subcommands: [ProbeCommand.self, VideoIODemoCommand.self]
     )
 }
