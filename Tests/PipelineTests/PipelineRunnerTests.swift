@@ -152,13 +152,3 @@ private struct WaitingForSource: Stage {
     }
     mutating func finish() throws -> [Never] { [] }
 }
-
-private struct SlowCollecting: Stage {
-    var sink: Collected<Int>
-    mutating func process(_ input: Int) throws -> [Never] {
-        Thread.sleep(forTimeInterval: 0.01)
-        sink.append(input)
-        return []
-    }
-    mutating func finish() throws -> [Never] { [] }
-}
