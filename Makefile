@@ -17,7 +17,7 @@ DETECTOR := data/models/pose_detection.tflite
 DETECTOR_SHA256 := 9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c
 MEDIAPIPE_WHEEL := mediapipe==0.10.21
 
-.PHONY: all deps bench-deps models build test demo bench clean
+.PHONY: all deps bench-deps models build test demo bench clean verify-exports
 
 all: build
 
@@ -61,5 +61,51 @@ bench: bench-deps models
 	$(SWIFT) build -c release --product pymaf-bench
 	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench
 
+# Loads every export format in real clients (Blender 5.0.1 as the `bpy` module, usd-core) and
+# compares with our own values; output.pkl/.npz also under NumPy 1.24 and 2.x. See tools/verify_exports.py.
+VERIFY_DIR := .build/verify-exports
+VERIFY_PYTHON ?= python3
+verify-exports: deps
+	@test -x $(VERIFY_DIR)/clients/bin/python || { $(VERIFY_PYTHON) -m venv $(VERIFY_DIR)/clients && \
+	  $(VERIFY_DIR)/clients/bin/pip install -q bpy==5.0.1 usd-core==26.11 joblib==1.5.2; }
+	@test -x $(VERIFY_DIR)/numpy1/bin/python || { $(VERIFY_PYTHON) -m venv $(VERIFY_DIR)/numpy1 && \
+	  $(VERIFY_DIR)/numpy1/bin/pip install -q numpy==1.24.4 joblib==1.5.2; }
+	@test -x $(VERIFY_DIR)/numpy2/bin/python || { $(VERIFY_PYTHON) -m venv $(VERIFY_DIR)/numpy2 && \
+	  $(VERIFY_DIR)/numpy2/bin/pip install -q numpy==2.2.6 joblib==1.5.2; }
+	$(SWIFT) build $(TEST_FLAGS) --product ExportVerify
+	$(RELEASE)/ExportVerify $(VERIFY_DIR)/out
+	$(VERIFY_DIR)/clients/bin/python tools/verify_exports.py $(VERIFY_DIR)/out
+	$(VERIFY_DIR)/numpy1/bin/python tools/verify_exports.py --pickle-only $(VERIFY_DIR)/out
+	$(VERIFY_DIR)/numpy2/bin/python tools/verify_exports.py --pickle-only $(VERIFY_DIR)/out
+
 clean:
 	rm -rf .build
+
+# Exactness against PyTorch at full size (≈ 550 MB, regenerated locally, never committed).
+# Needs torch + smplx: PYMAF_TORCH_PYTHON=/path/to/python, else tools/.venv is created from PyPI.
+PARITY_DIR := .build/parity
+TORCH_VENV := tools/.venv
+
+.PHONY: parity bench-compare torch-python
+
+torch-python:
+	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	if [ ! -x "$$py" ]; then echo "creating $(TORCH_VENV) (torch, numpy, scipy, smplx from PyPI)"; \
+	  python3 -m venv $(TORCH_VENV) && $(TORCH_VENV)/bin/pip install -q torch numpy scipy smplx; fi; \
+	"$$py" -c "import torch, scipy, smplx" 2>/dev/null || "$$py" -m pip install -q scipy smplx
+
+parity: deps torch-python
+	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	[ -f $(PARITY_DIR)/pymaf_full_io.npz ] || "$$py" tools/make_pymaf_fixtures.py --size full --out $(PARITY_DIR)
+	$(SWIFT) build -c release --product pymaf-video
+	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	for format in zip legacy; do for batch in 1 8; do \
+	  $(RELEASE)/pymaf-video regress --checkpoint $(PARITY_DIR)/pymaf_full_$$format.pt --input $(PARITY_DIR)/pymaf_full_inputs.npy \
+	    --output $(PARITY_DIR)/swift_$${format}_$$batch.npz --model_batch_size $$batch --threads 2 --save_iterations || exit 1; \
+	  "$$py" tools/compare_pymaf_outputs.py $(PARITY_DIR)/pymaf_full_io.npz $(PARITY_DIR)/swift_$${format}_$$batch.npz \
+	    --label "$$format, batch $$batch" || exit 1; \
+	done; done
+
+bench-compare: bench-deps torch-python
+	$(SWIFT) build -c release --product pymaf-bench
+	PYMAF_TORCH_PYTHON="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}" $(RELEASE)/pymaf-bench regress

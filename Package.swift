@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "pymaf-video", targets: ["PymafVideoCLI"]),
         .executable(name: "pymaf-bench", targets: ["PymafBench"]),
+        .executable(name: "ExportVerify", targets: ["ExportVerify"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "PyMAF", dependencies: ["Tensor", "ModelIO", "BodyModel"]),
         .target(name: "PersonTracking", dependencies: ["Tensor", "ModelIO", "VideoIO"]),
         .target(name: "Smoothing", dependencies: ["BodyModel"]),
-        .target(name: "Export", dependencies: ["BodyModel", "ModelIO"]),
+        .target(name: "Export", dependencies: ["BodyModel", "ModelIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "Render", dependencies: ["BodyModel"]),
         .target(name: "DemoAssets", dependencies: ["Tensor", "ModelIO", "BodyModel", "Render", "VideoIO"]),
         .target(
@@ -53,10 +54,11 @@ let package = Package(
                 "Smoothing", "Export", "Render", "DemoAssets", "Pipeline",
             ]
         ),
+        .executableTarget(name: "ExportVerify", dependencies: ["Export", "BodyModel"]),
         .testTarget(name: "VideoIOTests", dependencies: ["VideoIO"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "ModelIOTests", dependencies: ["ModelIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BodyModelTests", dependencies: ["BodyModel", "ModelIO", "Tensor"]),
+        .testTarget(name: "BodyModelTests", dependencies: ["BodyModel", "ModelIO", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PyMAFTests", dependencies: ["PyMAF", "ModelIO", "BodyModel", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PersonTrackingTests", dependencies: ["PersonTracking", "VideoIO", "ModelIO", "Tensor"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "BodyModel"]),

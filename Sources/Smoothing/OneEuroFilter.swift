@@ -19,6 +19,10 @@ public struct OneEuroFilter: Sendable {
         self.derivativeCutoff = derivativeCutoff
     }
 
+    public init(_ settings: OneEuroSettings) {
+        self.init(minCutoff: settings.minCutoff, beta: settings.beta, derivativeCutoff: settings.derivativeCutoff)
+    }
+
     /// Smoothing factor of a first-order low-pass at `cutoff` Hz over `interval` seconds.
     static func alpha(cutoff: Double, interval: Double) -> Double {
         let tau = 1 / (2 * Double.pi * cutoff)
