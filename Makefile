@@ -50,7 +50,6 @@ build: deps
 	$(SWIFT) build -c release
 
 test: deps models
-	$(SWIFT) build $(TEST_FLAGS)
 	$(SWIFT) test $(TEST_FLAGS)
 
 # Interim demo (until the pipeline lands): encodes a generated clip, decodes and re-encodes it.
