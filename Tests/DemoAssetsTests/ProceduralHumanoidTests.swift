@@ -1,3 +1,4 @@
+import BodyModel
 import Testing
 @testable import DemoAssets
 
@@ -8,7 +9,7 @@ import Testing
         let b = Self.body
         let v = b.vertexCount
         #expect((300...2000).contains(v), "far fewer vertices than SMPL's 6890")
-        #expect(b.parents == [-1, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 9, 12, 13, 14, 16, 17, 18, 19, 20, 21])
+        #expect(b.parents == SMPLModel.smplParents)
         #expect(b.shapedirs.count == v * 3 * 10)
         #expect(b.posedirs.count == 207 * v * 3)
         #expect(b.jointRegressor.count == 24 * v)
@@ -55,6 +56,52 @@ import Testing
             volume += (p[0] * cross(p[1], p[2])).sum() / 6
         }
         #expect(volume > 0.03 && volume < 0.15, "a human-sized volume in m³, got \(volume)")
+    }
+
+    /// The regressed rest joints are the designed skeleton (tolerance 1e-5 m).
+    @Test func regressedRestJointsAreTheDesignedSkeleton() throws {
+        let model = try Self.body.bodyModel()
+        let joints = model.restJoints(betas: [Float](repeating: 0, count: 10))
+        for j in 0..<24 {
+            let designed = ProceduralHumanoid.restJoints[j]
+            for c in 0..<3 { #expect(abs(joints[3 * j + c] - designed[c]) < 1e-5, "joint \(j) axis \(c)") }
+        }
+        // Shape changes move the joints with the surface: size (β0) scales about the pelvis.
+        var betas = [Float](repeating: 0, count: 10)
+        betas[0] = 2
+        let grown = model.restJoints(betas: betas)
+        #expect(grown[3 * 15 + 1] > joints[3 * 15 + 1] + 0.05, "a bigger body has a higher head")
+    }
+
+    @Test func forwardGivesFiniteVerticesForManyPoses() throws {
+        let model = try Self.body.bodyModel()
+        var generator = SeededGenerator(seed: 7)
+        for frame in 0..<20 {
+            var rotations: [Float] = []
+            for _ in 0..<24 {
+                rotations += Rotation.matrix(fromAxisAngle: generator.symmetric(count: 3, bound: 1.2))
+            }
+            let betas = generator.symmetric(count: 10, bound: 3)
+            let out = model.forward(betas: betas, rotations: frame == 0 ? DemoMeanParameters.rotations : rotations)
+            #expect(out.vertices.count == Self.body.vertexCount * 3 && out.vertices.allSatisfy(\.isFinite))
+            #expect(out.joints49.count == 49 * 3 && out.joints49.allSatisfy(\.isFinite))
+        }
+        // The mean pose stands upright in the camera frame: head above (smaller y than) the feet.
+        let mean = model.forward(betas: [Float](repeating: 0, count: 10), rotations: DemoMeanParameters.rotations)
+        #expect(mean.joints[3 * 15 + 1] < mean.joints[3 * 10 + 1] - 1.2)
+    }
+
+    @Test func meanPoseIsPyMAFsLayout() {
+        let pose = DemoMeanParameters.pose6D
+        #expect(pose.count == 144)
+        #expect(Array(pose[0..<6]) == [1, 0, 0, -1, 0, 0], "global orientation: half-turn about x")
+        #expect(Array(pose[6..<12]) == [1, 0, 0, 1, 0, 0], "left hip at rest")
+        for j in 0..<24 {
+            let r = Rotation.matrix(from6D: Array(pose[(6 * j)..<(6 * j + 6)]))
+            let expected = Array(DemoMeanParameters.rotations[(9 * j)..<(9 * j + 9)])
+            for k in 0..<9 { #expect(abs(r[k] - expected[k]) < 1e-6, "joint \(j)") }
+        }
+        #expect(DemoMeanParameters.camera == [0.9, 0, 0])
     }
 
     @Test func smplSizedDetailIsCloseToSMPL() {
