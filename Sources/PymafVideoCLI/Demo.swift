@@ -5,7 +5,9 @@ import Pipeline
 /// `pymaf-video demo`: the whole pipeline with no user files (what `make demo` runs).
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the whole pipeline on the embedded sample clip (untrained demo weights unless PyMAF's data/ is present).")
+        commandName: "demo",
+        abstract: "Run the whole pipeline on the embedded sample clip (untrained demo weights unless PyMAF's data/ is present).",
+        usage: "pymaf-video demo [--data_dir <data_dir>] [--output_folder <output_folder>] [--quiet]")
 
     @Option(name: .customLong("data_dir"), help: "PyMAF's data folder; demo assets are generated under <data_dir>/demo.")
     var dataDirectory = "data"

@@ -6,7 +6,8 @@ import VideoIO
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
-        abstract: "Print a video's stream information as JSON; with --decode, decode it and report what was found.")
+        abstract: "Print a video's stream information as JSON; with --decode, decode it and report what was found.",
+        usage: "pymaf-video probe <file> [--frames <A:B>] [--decode]")
 
     @Argument(help: "The video file.")
     var file: String

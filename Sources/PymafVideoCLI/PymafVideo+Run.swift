@@ -2,6 +2,8 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Pipeline
+import Tensor
+import VideoIO
 
 extension PymafVideo {
     static let guide = """
@@ -32,6 +34,9 @@ extension PymafVideo {
 
     /// Runs `configuration`, Ctrl-C stopping it cleanly, and exits with the error's status on failure.
     static func execute(_ configuration: RunConfiguration) throws {
+        // What FFmpeg would print (encoder statistics, concealment notes) reaches run.json as
+        // warnings or a typed error instead.
+        FFmpegLogLevel.set(.quiet)
         let run = PipelineRun(configuration: configuration, regressor: .pyMAF)
         let interrupts = InterruptHandler { run.requestStop() }
         defer { interrupts.cancel() }
@@ -40,6 +45,9 @@ extension PymafVideo {
             if !configuration.quiet {
                 let folder = configuration.runFolder.path
                 note("wrote \(folder) (\(record.frames.processed) frames with people, \(record.tracks.count) track(s)); see \(folder)/run.json")
+                if let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {
+                    note("note: OPENBLAS_CORETYPE=\(forced) made OpenBLAS use its \(BLAS.coreName) kernels; unset it to let OpenBLAS choose the fastest for this CPU")
+                }
             }
         } catch {
             fail(error)
@@ -56,16 +64,34 @@ extension PymafVideo {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// The subcommands, by the name that selects them.
+    static let subcommandsByName: [String: ParsableCommand.Type] = [
+        "demo": Demo.self, "probe": ProbeCommand.self, "regress": RegressCommand.self,
+    ]
+
     /// Parses and runs; argument errors exit with status 2 (bad arguments) instead of the
     /// parser's 64, so every failure has the documented status.
+    ///
+    /// A subcommand is parsed on its own: ArgumentParser lets a parent command claim any of its
+    /// flags written after a subcommand's name, and the run's flags live on the root, so
+    /// `regress --checkpoint X` or `demo --output_folder Y` would otherwise set the root's.
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let name = arguments.first, let subcommand = subcommandsByName[name] {
+            parseAndRun(subcommand, arguments: Array(arguments.dropFirst()))
+        } else {
+            parseAndRun(PymafVideo.self, arguments: arguments)
+        }
+    }
+
+    private static func parseAndRun(_ command: ParsableCommand.Type, arguments: [String]) {
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            var parsed = try command.parseAsRoot(arguments)
+            try parsed.run()
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || code.rawValue == 130 { exit(withError: error) }
-            let message = fullMessage(for: error)
+            let code = command.exitCode(for: error)
+            if code == .success || code.rawValue == 130 { command.exit(withError: error) }
+            let message = command.fullMessage(for: error)
             if !message.isEmpty { note(message) }
             Foundation.exit(code == .validationFailure ? ExitStatus.badArguments.rawValue : code.rawValue)
         }

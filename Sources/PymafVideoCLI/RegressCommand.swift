@@ -8,6 +8,7 @@ struct RegressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regress",
         abstract: "Run PyMAF on normalized 224×224 crops (.npy) and write its outputs (.npz).",
+        usage: "pymaf-video regress --checkpoint <checkpoint> [--data_dir <data_dir>] --input <crops.npy> --output <out.npz> [--model_batch_size <n>]",
         discussion: """
             crops.npy: float32 (N, 3, 224, 224), RGB /255 then normalized with mean (0.485, 0.456, 0.406) \
             and std (0.229, 0.224, 0.225). out.npz: theta (N,85), rotmat (N,24,3,3), verts (N,V,3), \
