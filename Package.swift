@@ -45,7 +45,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "PymafVideoCLI",
-            dependencies: ["Pipeline", "VideoIO", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Pipeline", "VideoIO", "Smoothing", "PyMAF", "Tensor", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "PymafBench",

@@ -37,6 +37,11 @@ extension RunConfiguration.Smoothing {
     /// The Smoothing module's settings for a video at `fps` frames per second.
     public func settings(fps: Double) -> SmoothingSettings {
         var settings: SmoothingSettings
+        guard filters else {
+            settings = SmoothingSettings(bodyPose: .passThrough, globalOrientation: .passThrough, camera: .passThrough, shape: .passThrough)
+            settings.shapeMode = shapeMode
+            return settings
+        }
         switch preset {
         case .standard: settings = .standard
         case .vibe: settings = .vibe(fps: fps > 0 ? fps : 30)
@@ -47,6 +52,7 @@ extension RunConfiguration.Smoothing {
             settings.bodyPose.derivativeCutoff = derivativeCutoff
             settings.globalOrientation.derivativeCutoff = derivativeCutoff
         }
+        settings.shapeMode = shapeMode
         return settings
     }
 }

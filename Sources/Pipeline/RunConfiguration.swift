@@ -2,6 +2,7 @@ import Export
 import Foundation
 import PersonTracking
 import Render
+import Smoothing
 
 /// Everything one run needs to know, built by the command line (or a test) and validated once.
 ///
@@ -57,12 +58,22 @@ public struct RunConfiguration: Sendable, Equatable {
         public var beta: Double?
         /// Override of the rotation filters' derivative cutoff (Hz).
         public var derivativeCutoff: Double?
+        /// `--shape`: each frame's own β, or one robust β per person.
+        public var shapeMode: ShapeMode
+        /// False for `--shape per-track` without `--smooth`: the parameters pass through
+        /// unfiltered and only the shape is fixed per person.
+        public var filters: Bool
 
-        public init(preset: Preset = .standard, minCutoff: Double? = nil, beta: Double? = nil, derivativeCutoff: Double? = nil) {
+        public init(
+            preset: Preset = .standard, minCutoff: Double? = nil, beta: Double? = nil, derivativeCutoff: Double? = nil,
+            shapeMode: ShapeMode = .perFrame, filters: Bool = true
+        ) {
             self.preset = preset
             self.minCutoff = minCutoff
             self.beta = beta
             self.derivativeCutoff = derivativeCutoff
+            self.shapeMode = shapeMode
+            self.filters = filters
         }
 
         public static let standard = Smoothing()
@@ -143,7 +154,7 @@ public struct RunConfiguration: Sendable, Equatable {
         if let range = frameRange, range.lowerBound < 0 { throw bad("--frames must start at frame 0 or later") }
         if let threads, threads < 1 { throw bad("--threads must be at least 1 (got \(threads))") }
         if let smoothing, !((smoothing.minCutoff ?? 1) > 0 && (smoothing.beta ?? 0) >= 0 && (smoothing.derivativeCutoff ?? 1) > 0) {
-            throw bad("--smooth settings must be positive (--smooth_min_cutoff and --smooth_d_cutoff > 0, --smooth_beta ≥ 0)")
+            throw bad("--smooth settings must be positive (--min_cutoff and --d_cutoff > 0, --beta ≥ 0)")
         }
         do {
             try tracking.validate()

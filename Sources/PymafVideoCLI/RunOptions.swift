@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Smoothing
 
 /// The main command's flags: PyMAF demo's names and meanings, then the product's own.
 struct RunOptions: ParsableArguments {
@@ -67,14 +68,19 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("smooth_preset"), help: "Smoothing preset: standard (rotations 1 Hz, β 3), vibe (VIBE's 0.004 cycles/frame: strong) or romp (3 Hz: light).")
     var smoothPreset = "standard"
 
-    @Option(name: .customLong("smooth_min_cutoff"), help: "One-Euro minimum cutoff of the rotation filters in Hz (overrides the preset).")
-    var smoothMinCutoff: Double?
+    @Option(name: .customLong("min_cutoff"), help: "One-Euro minimum cutoff of the rotation filters in Hz: lower is smoother (overrides the preset; implies --smooth).")
+    var minCutoff: Double?
 
-    @Option(name: .customLong("smooth_beta"), help: "One-Euro speed coefficient β of the rotation filters (overrides the preset).")
-    var smoothBeta: Double?
+    @Option(help: "One-Euro speed coefficient β of the rotation filters: higher follows fast motion with less lag (overrides the preset; implies --smooth).")
+    var beta: Double?
 
-    @Option(name: .customLong("smooth_d_cutoff"), help: "One-Euro cutoff of the rotation filters' speed estimate in Hz (overrides the preset).")
-    var smoothDerivativeCutoff: Double?
+    @Option(name: .customLong("d_cutoff"), help: "One-Euro cutoff of the rotation filters' speed estimate in Hz (overrides the preset; implies --smooth).")
+    var derivativeCutoff: Double?
+
+    @Option(help: ArgumentHelp(
+        "Body shape: per-frame (each frame's own β, as PyMAF) or per-track (one robust β per person, from the first seconds of the track).",
+        valueName: "per-frame|per-track"))
+    var shape = "per-frame"
 
     @Option(help: ArgumentHelp(
         "Comma-separated animation formats to write per person: \(RunConfiguration.exportFormatNames.joined(separator: ", ")).",
@@ -151,13 +157,20 @@ struct RunOptions: ParsableArguments {
         configuration.quiet = quiet
         if let frames { configuration.frameRange = try FrameRangeSyntax.parse(frames) }
         if let export { try configuration.setExportFormats(export) }
-        let tuned = smoothMinCutoff != nil || smoothBeta != nil || smoothDerivativeCutoff != nil
-        if smooth || tuned {
+        guard let shapeMode = ShapeMode(rawValue: shape) else {
+            throw .badArguments("--shape: unknown value \(shape); choose per-frame or per-track")
+        }
+        if let minCutoff, !(minCutoff > 0 && minCutoff.isFinite) { throw .badArguments("--min_cutoff: must be a positive number of Hz, got \(minCutoff)") }
+        if let beta, !(beta >= 0 && beta.isFinite) { throw .badArguments("--beta: must be zero or positive, got \(beta)") }
+        if let derivativeCutoff, !(derivativeCutoff > 0 && derivativeCutoff.isFinite) { throw .badArguments("--d_cutoff: must be a positive number of Hz, got \(derivativeCutoff)") }
+        let tuned = minCutoff != nil || beta != nil || derivativeCutoff != nil
+        if smooth || tuned || shapeMode == .perTrack {
             guard let preset = RunConfiguration.Smoothing.Preset(rawValue: smoothPreset.lowercased()) else {
                 throw .badArguments("--smooth_preset: unknown preset \(smoothPreset); choose standard, vibe or romp")
             }
             configuration.smoothing = RunConfiguration.Smoothing(
-                preset: preset, minCutoff: smoothMinCutoff, beta: smoothBeta, derivativeCutoff: smoothDerivativeCutoff)
+                preset: preset, minCutoff: minCutoff, beta: beta, derivativeCutoff: derivativeCutoff,
+                shapeMode: shapeMode, filters: smooth || tuned)
         }
         configuration.tracking.maxPeople = maxPeople ?? .max
         configuration.personIDs = personIDs
