@@ -1,4 +1,5 @@
 import Foundation
+import VideoIO
 
 /// The product's version, written into `run.json` and every export that records its tool.
 public enum PymafVideoVersion {
