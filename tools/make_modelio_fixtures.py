@@ -211,6 +211,11 @@ def save_npz():
                "grid": rng.standard_normal((3, 4)).astype(np.float32).T}  # Fortran-ordered
     np.savez_compressed(os.path.join(FIXTURES, "numbers_deflated.npz"), **numbers)
     np.save(os.path.join(FIXTURES, "big_endian.npy"), np.arange(6, dtype=">f8").reshape(2, 3))
+    # Fixed-width unicode arrays (what tracks/<id>.npz stores its smoothing settings as).
+    np.savez(os.path.join(FIXTURES, "unicode_strings.npz"),
+             scalar=np.array('{"beta": 0.7, "name": "héllo ✓"}'),
+             names=np.array([["ab", "\u0109d\u00e9"], ["", "x"]]),
+             big=np.array(["xyz", "q"], dtype=">U3"))
     expected = {
         "sparse": {"A0": a0_dense.reshape(-1).tolist(), "U0": u0_dense.reshape(-1).tolist(),
                    "D0": d0_dense.reshape(-1).tolist(), "D1": d1_dense.reshape(-1).tolist()},

@@ -40,6 +40,9 @@ public enum NPYFile {
         }
         let dtype = try NumPyDType.parse(header.descr)
         let rest = try reader.slice(reader.remaining)
+        if let characters = dtype.unicodeLength {
+            return try unicodeArray(rest, characters: characters, bigEndian: dtype.bigEndian, header: header)
+        }
         guard let scalar = dtype.scalar else {
             let value = try Unpickler().load(rest).value
             guard case .array(let array) = value else {
@@ -165,5 +168,33 @@ private struct LiteralScanner {
         }
         advance()
         return values
+    }
+}
+
+extension NPYFile {
+    /// A fixed-width unicode array (`<U n`: n UTF-32 code units per element, NUL-padded) as an
+    /// object array of strings.
+    static func unicodeArray(_ bytes: ByteSlice, characters: Int, bigEndian: Bool, header: NPYHeader) throws -> NDArray {
+        let count = try NDArray.elementCount(header.shape)
+        let (length, overflow) = count.multipliedReportingOverflow(by: characters * 4)
+        guard !overflow, length <= bytes.count else {
+            throw ModelIOError(.truncated(needed: overflow ? Int.max : length - bytes.count), offset: bytes.offset)
+        }
+        var reader = ByteReader(try bytes.slice(from: 0, count: length))
+        var strings: [PickleValue] = []
+        strings.reserveCapacity(count)
+        for element in 0..<count {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<characters {
+                let unit = bigEndian ? try reader.uint32().byteSwapped : try reader.uint32()
+                if unit == 0 { continue }
+                guard let scalar = Unicode.Scalar(unit) else {
+                    throw ModelIOError(.malformed("element \(element) of a unicode array holds U+\(String(unit, radix: 16)), not a character"))
+                }
+                scalars.append(scalar)
+            }
+            strings.append(.string(String(scalars)))
+        }
+        return try NDArray(objects: strings, shape: header.shape, fortranOrder: header.fortranOrder)
     }
 }

@@ -1,8 +1,11 @@
-/// A NumPy dtype as far as ModelIO needs it: a scalar element type with its byte order, or `object`.
+/// A NumPy dtype as far as ModelIO needs it: a scalar element type with its byte order, a
+/// fixed-width unicode string (`<U12`: 12 UTF-32 code units per element), or `object`.
 struct NumPyDType: Equatable, Sendable {
-    /// nil for `object`.
+    /// nil for `object` and unicode.
     var scalar: ScalarType?
     var bigEndian: Bool
+    /// Code units per element of a unicode dtype; nil otherwise.
+    var unicodeLength: Int? = nil
 
     static let object = NumPyDType(scalar: nil, bigEndian: false)
 
@@ -21,6 +24,10 @@ struct NumPyDType: Equatable, Sendable {
         guard let size = Int(sizeText) else {
             throw ModelIOError(.unsupported("NumPy dtype `\(descr)`"))
         }
+        if kind == "U" {
+            guard size >= 0 && size <= 1 << 24 else { throw ModelIOError(.limitExceeded("NumPy dtype `\(descr)`: strings of \(size) characters")) }
+            return NumPyDType(scalar: nil, bigEndian: bigEndian, unicodeLength: size)
+        }
         let scalar: ScalarType? = switch (kind, size) {
         case ("f", 2): .float16
         case ("f", 4): .float32
@@ -36,7 +43,7 @@ struct NumPyDType: Equatable, Sendable {
         case ("b", 1): .bool
         default: nil
         }
-        guard let scalar else { throw ModelIOError(.unsupported("NumPy dtype `\(descr)` (supported: float16/32/64, int8/16/32/64, uint8/16/32/64, bool, object)")) }
+        guard let scalar else { throw ModelIOError(.unsupported("NumPy dtype `\(descr)` (supported: float16/32/64, int8/16/32/64, uint8/16/32/64, bool, unicode, object)")) }
         return NumPyDType(scalar: scalar, bigEndian: bigEndian && scalar.byteWidth > 1)
     }
 

@@ -52,6 +52,22 @@ struct NPZExpectation: Decodable {
         #expect(try array.floats() == [0, 1, 2, 3, 4, 5])
     }
 
+    /// Fixed-width unicode arrays (`<U n`, `>U n`) read as object arrays of strings.
+    @Test func unicodeArrays() throws {
+        let archive = try NPZArchive(contentsOf: Fixtures.url("unicode_strings.npz"))
+        func strings(_ name: String) throws -> [String] {
+            try archive.array(name).objectsInRowMajorOrder().map { value in
+                guard case .string(let text) = value else { Issue.record("\(name): \(value.kindName)"); return "" }
+                return text
+            }
+        }
+        #expect(try archive.array("scalar").shape == [])
+        #expect(try strings("scalar") == ["{\"beta\": 0.7, \"name\": \"héllo ✓\"}"])
+        #expect(try archive.array("names").shape == [2, 2])
+        #expect(try strings("names") == ["ab", "\u{109}d\u{e9}", "", "x"])
+        #expect(try strings("big") == ["xyz", "q"])
+    }
+
     @Test func truncatedNPYSaysSo() throws {
         let bytes = try Fixtures.bytes("big_endian.npy")
         let error = modelIOError { _ = try NPYFile.parse(ByteStorage(copying: bytes.dropLast(3)).slice) }
