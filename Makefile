@@ -56,7 +56,7 @@ test: deps models
 # body, sample clip) unless PyMAF's data/ folder is present, in which case its files are used.
 demo: deps models
 	$(SWIFT) build -c release --product pymaf-video
-	$(RELEASE)/pymaf-video demo
+	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-video demo
 
 bench: bench-deps models
 	$(SWIFT) build -c release --product pymaf-bench

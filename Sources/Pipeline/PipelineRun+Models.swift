@@ -65,7 +65,12 @@ extension PipelineRun {
     /// The tracking stage: the detector and tracker, the boxes of `--bbox_file`, or for a
     /// single image the detection (or, with none, the centred person PyMAF assumes).
     func makeTracking(models: LoadedModels, info: StreamInfo, warnings: RunWarnings) throws(RunError) -> TrackingStage {
-        let c = configuration
+        var c = configuration
+        // A `--frames` range shorter than --min_track_frames would confirm nobody: within such a
+        // range a person needs to be seen in every frame instead.
+        if let range = c.frameRange, range.upperBound != Int.max, range.count < c.tracking.minTrackFrames {
+            c.tracking.minTrackFrames = max(1, range.count)
+        }
         let finder: TrackingStage.Finder
         do {
             if let file = c.boxFile {

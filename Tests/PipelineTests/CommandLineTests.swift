@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 import Testing
 @testable import Pipeline
 
@@ -39,6 +40,10 @@ import Testing
         #expect(unknownFlag.status == 2)
         let badExport = try Self.run(["--vid_file", TestMaterial.runner.path, "--export", "fbx"])
         #expect(badExport.status == 2 && badExport.standardError.contains("fbx"))
+        let badShape = try Self.run(["--vid_file", TestMaterial.runner.path, "--shape", "average"])
+        #expect(badShape.status == 2 && badShape.standardError.contains("--shape"))
+        let badCutoff = try Self.run(["--vid_file", TestMaterial.runner.path, "--min_cutoff", "-1"])
+        #expect(badCutoff.status == 2 && badCutoff.standardError.contains("--min_cutoff"))
     }
 
     @Test func unreadableInputExitsWith3() throws {
@@ -78,9 +83,95 @@ import Testing
         for flag in ["--vid_file", "--image_folder", "--img_file", "--output_folder", "--checkpoint", "--model_batch_size",
                      "--no_render", "--with_raw", "--empty_bg", "--sideview", "--render_ratio", "--save_obj",
                      "--recon_result_file", "--data_dir", "--frames", "--smooth", "--export", "--mattes", "--bbox_file",
-                     "--threads", "--quiet"] {
+                     "--threads", "--quiet", "--min_cutoff", "--beta", "--shape", "--max_people",
+                     "--min_track_frames", "--detection_threshold", "--missing", "--bbox_scale"] {
             #expect(text.contains(flag), "\(flag) missing from --help")
         }
-        #expect(text.contains("(default: output)") && text.contains("(default: 8)"))
+        // Help text wraps at the terminal's width: compare with runs of white space collapsed.
+        let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(flat.contains("(default: output)") && flat.contains("(default: 8)"))
+    }
+
+    /// A subcommand's flags are its own, even where the main command has a flag of the same name.
+    @Test func subcommandsKeepTheirFlags() throws {
+        let out = try TestMaterial.scratchFolder("cli-subcommand")
+        let absent = out.appendingPathComponent("absent-checkpoint.pt").path
+        let regress = try Self.run([
+            "regress", "--checkpoint", absent, "--input", out.appendingPathComponent("crops.npy").path,
+            "--output", out.appendingPathComponent("out.npz").path,
+        ])
+        #expect(regress.status != 0)
+        #expect(regress.standardError.contains(absent), "regress did not see its --checkpoint: \(regress.standardError)")
+        let help = try Self.run(["demo", "--help"])
+        #expect(help.status == 0)
+    }
+
+    /// Ctrl-C on the real executable: status 130, run.json marked interrupted, and every file
+    /// under its final name complete (no temporary names left). Uses the small PyMAF fixture.
+    @Test func interruptExitsWith130AndFinishesFiles() throws {
+        let out = try TestMaterial.scratchFolder("cli-interrupt")
+        let fixtures = TestMaterial.root.appendingPathComponent("Tests/PyMAFTests/Fixtures")
+        let process = Process()
+        process.executableURL = TestMaterial.executable
+        process.arguments = [
+            "--vid_file", TestMaterial.runner.path, "--output_folder", out.path,
+            "--checkpoint", fixtures.appendingPathComponent("pymaf_small_zip.pt").path,
+            "--data_dir", fixtures.appendingPathComponent("data_small").path,
+            "--detector", TestMaterial.detector.path, "--render_ratio", "0.25", "--export", "glb,bvh",
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Ctrl-C as soon as the first progress line shows frames coming out of the pipeline.
+        var text = ""
+        let reader = errors.fileHandleForReading
+        while !text.contains("/180 frames") {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(process.processIdentifier, SIGINT)
+        text += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130, "stderr: \(text)")
+
+        let folder = out.appendingPathComponent("runner_1080p")
+        let record = try RunRecord.read(from: folder.appendingPathComponent("run.json"))
+        #expect(record.status == .interrupted)
+        #expect(record.frames.decoded < 180)
+        let names = try FileManager.default.subpathsOfDirectory(atPath: folder.path)
+        #expect(!names.contains { $0.contains(".tmp") || $0.hasPrefix(".") || $0.contains("/.") }, "\(names)")
+        // Every file the run names is there and readable.
+        for name in record.outputs {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
+        }
+        let npz = try NPZArchive(contentsOf: folder.appendingPathComponent("tracks/0000.npz"))
+        #expect(try npz.array("frame_ids").int64s().count == record.frames.processed)
+    }
+
+    /// `pymaf-video demo` (what `make demo` runs) on a machine with no PyMAF files: generates the
+    /// assets, finds the humanoid with the real detector, regresses with the untrained demo
+    /// checkpoint and writes every output, saying plainly that the weights are untrained.
+    @Test func demoRunsTheWholePipeline() throws {
+        let scratch = try TestMaterial.scratchFolder("cli-demo")
+        let data = scratch.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data.appendingPathComponent("models"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: data.appendingPathComponent("models/pose_detection.tflite"), withDestinationURL: TestMaterial.detector)
+        let out = scratch.appendingPathComponent("out")
+        let outcome = try Self.run(["demo", "--data_dir", data.path, "--output_folder", out.path, "--quiet"])
+        #expect(outcome.status == 0, "stderr: \(outcome.standardError)")
+        #expect(outcome.standardError.contains("UNTRAINED"))
+        let folder = out.appendingPathComponent("demo_clip")
+        let record = try RunRecord.read(from: folder.appendingPathComponent("run.json"))
+        #expect(record.status == .completed)
+        #expect(record.tracks == [0])
+        #expect(record.frames.processed == record.frames.decoded && record.frames.decoded > 0, "the detector finds the humanoid in every frame")
+        #expect(record.warnings.isEmpty, "\(record.warnings)")
+        for name in ["output.pkl", "tracks/0000.npz", "demo_clip_result.mp4", "demo_clip_0000.glb"] {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
+        }
     }
 }
+
