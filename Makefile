@@ -50,7 +50,6 @@ build: deps
 	$(SWIFT) build -c release
 
 test: deps models
-	$(SWIFT) build $(TEST_FLAGS)
 	$(SWIFT) test $(TEST_FLAGS)
 
 # Interim demo (until the pipeline lands): encodes a generated clip, decodes and re-encodes it.
@@ -80,3 +79,32 @@ verify-exports: deps
 
 clean:
 	rm -rf .build
+
+# Exactness against PyTorch at full size (≈ 550 MB, regenerated locally, never committed).
+# Needs torch + smplx: PYMAF_TORCH_PYTHON=/path/to/python, else tools/.venv is created from PyPI.
+PARITY_DIR := .build/parity
+TORCH_VENV := tools/.venv
+
+.PHONY: parity bench-compare torch-python
+
+torch-python:
+	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	if [ ! -x "$$py" ]; then echo "creating $(TORCH_VENV) (torch, numpy, scipy, smplx from PyPI)"; \
+	  python3 -m venv $(TORCH_VENV) && $(TORCH_VENV)/bin/pip install -q torch numpy scipy smplx; fi; \
+	"$$py" -c "import torch, scipy, smplx" 2>/dev/null || "$$py" -m pip install -q scipy smplx
+
+parity: deps torch-python
+	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	[ -f $(PARITY_DIR)/pymaf_full_io.npz ] || "$$py" tools/make_pymaf_fixtures.py --size full --out $(PARITY_DIR)
+	$(SWIFT) build -c release --product pymaf-video
+	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	for format in zip legacy; do for batch in 1 8; do \
+	  $(RELEASE)/pymaf-video regress --checkpoint $(PARITY_DIR)/pymaf_full_$$format.pt --input $(PARITY_DIR)/pymaf_full_inputs.npy \
+	    --output $(PARITY_DIR)/swift_$${format}_$$batch.npz --model_batch_size $$batch --threads 2 --save_iterations || exit 1; \
+	  "$$py" tools/compare_pymaf_outputs.py $(PARITY_DIR)/pymaf_full_io.npz $(PARITY_DIR)/swift_$${format}_$$batch.npz \
+	    --label "$$format, batch $$batch" || exit 1; \
+	done; done
+
+bench-compare: bench-deps torch-python
+	$(SWIFT) build -c release --product pymaf-bench
+	PYMAF_TORCH_PYTHON="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}" $(RELEASE)/pymaf-bench regress

@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "SmoothingTests", dependencies: ["Smoothing", "BodyModel"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "BodyModel", "ModelIO"], resources: [.copy("Golden")]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "BodyModel"], resources: [.copy("Golden")]),
+        .testTarget(name: "DemoAssetsTests", dependencies: ["DemoAssets", "BodyModel", "ModelIO", "VideoIO", "Render"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "DemoAssets", "VideoIO", "ModelIO", "BodyModel"]),
     ]
 )

@@ -301,6 +301,13 @@ def save_protocols():
             f.write(data)
     with open(os.path.join(folder, "sample_expected.txt"), "w") as f:
         f.write(canonical(sample) + "\n")
+    # Small seeds for the mutation fuzzer: the same constructs without the long runs.
+    small = collections.OrderedDict((k, v) for k, v in sample.items() if k not in ("many", "dict_many"))
+    small["text"] = small["text"][:4]
+    small["bytes"] = small["bytes"][:2]
+    for protocol in range(0, 6):
+        with open(os.path.join(folder, "fuzz_seed_p%d.pkl" % protocol), "wb") as f:
+            f.write(pickle.dumps(small, protocol=protocol))
 
 
 def check_writers():
@@ -359,6 +366,8 @@ def bench_checkpoint(path):
     state = collections.OrderedDict()
     with open(MANIFEST) as f:
         for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
             key, shape, dtype = line.rstrip("\n").split("\t")
             dims = [int(d) for d in shape.strip("()").split(",") if d.strip()]
             if dtype == "float32":

@@ -1,32 +1,20 @@
-/// Row-major single-precision matrix products for the body model: C = A·B (+ C).
-///
-/// A plain triple loop, ordered so the innermost loop runs along contiguous rows.
+import Tensor
+
+/// Row-major single-precision matrix products for the body model, through OpenBLAS:
+/// C (m, n) = A (m, k) · B (k, n) — or · Bᵀ with B stored (n, k) — optionally added to C.
 enum MatrixProduct {
-    /// C (m, n) = A (m, k) · B (k, n), or · Bᵀ when `transposeB` (B stored (n, k)); adds to C
-    /// when `accumulate`.
     static func multiply(
         m: Int, n: Int, k: Int, a: UnsafeBufferPointer<Float>, b: UnsafeBufferPointer<Float>, transposeB: Bool = false,
         c: UnsafeMutableBufferPointer<Float>, accumulate: Bool = false
     ) {
         precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n, "MatrixProduct: buffers too small")
-        if !accumulate { for i in 0..<(m * n) { c[i] = 0 } }
-        if transposeB {
-            for i in 0..<m {
-                for j in 0..<n {
-                    var sum: Float = 0
-                    for l in 0..<k { sum += a[i * k + l] * b[j * k + l] }
-                    c[i * n + j] += sum
-                }
-            }
-        } else {
-            for i in 0..<m {
-                for l in 0..<k {
-                    let x = a[i * k + l]
-                    if x == 0 { continue }
-                    for j in 0..<n { c[i * n + j] += x * b[l * n + j] }
-                }
-            }
+        guard m > 0, n > 0 else { return }
+        guard k > 0 else {
+            if !accumulate { for i in 0..<(m * n) { c[i] = 0 } }
+            return
         }
+        BLAS.sgemm(transposeB: transposeB, m: m, n: n, k: k, a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: transposeB ? k : n,
+                   beta: accumulate ? 1 : 0, c: c.baseAddress!, ldc: n)
     }
 
     static func multiply(

@@ -100,5 +100,60 @@ public struct NDArray: Sendable {
     }
 }
 
+extension NDArray {
+    /// The same elements under a new row-major shape (one size may be -1), as `numpy.reshape`.
+    public func reshaped(_ requested: [Int]) throws -> NDArray {
+        guard requested.filter({ $0 == -1 }).count <= 1, requested.allSatisfy({ $0 >= -1 }) else {
+            throw ModelIOError(.malformed("reshape to \(requested)"))
+        }
+        var shape = requested
+        if let unknown = shape.firstIndex(of: -1) {
+            let known = try NDArray.elementCount(shape.filter { $0 != -1 })
+            guard known > 0, count % known == 0 else { throw ModelIOError(.malformed("cannot reshape \(self.shape) to \(requested)")) }
+            shape[unknown] = count / known
+        }
+        guard try NDArray.elementCount(shape) == count else {
+            throw ModelIOError(.malformed("cannot reshape \(self.shape) to \(requested)"))
+        }
+        guard !fortranOrder || self.shape.filter({ $0 > 1 }).count <= 1 else {
+            throw ModelIOError(.unsupported("reshaping a Fortran-ordered array"))
+        }
+        guard let dtype else { return try NDArray(objects: objects, shape: shape) }
+        return try NDArray(dtype: dtype, shape: shape, isBigEndian: isBigEndian, data: data)
+    }
+
+    /// An array from nested lists or tuples of numbers, as `numpy.array([...])`: int64 when every
+    /// element is an integer or bool, float64 otherwise.
+    init(nestedNumbers value: PickleValue) throws {
+        var shape: [Int] = []
+        var probe = value
+        while let items = probe.items {
+            shape.append(items.count)
+            guard let first = items.first else { break }
+            probe = first
+        }
+        var leaves: [PickleValue] = []
+        func collect(_ node: PickleValue, depth: Int) throws {
+            if depth == shape.count {
+                guard node.items == nil, node.doubleValue != nil else {
+                    throw ModelIOError(.malformed("numpy.array of something other than a rectangular list of numbers"))
+                }
+                leaves.append(node)
+                return
+            }
+            guard let items = node.items, items.count == shape[depth] else {
+                throw ModelIOError(.malformed("numpy.array of a ragged list"))
+            }
+            for item in items { try collect(item, depth: depth + 1) }
+        }
+        try collect(value, depth: 0)
+        let integral = leaves.allSatisfy { $0.intValue != nil }
+        let bytes: [UInt8] = integral
+            ? NumPyArrayData.littleEndianBytes(leaves.map { $0.intValue! })
+            : NumPyArrayData.littleEndianBytes(leaves.map { $0.doubleValue!.bitPattern })
+        try self.init(dtype: integral ? .int64 : .float64, shape: shape, data: ByteStorage(copying: bytes).slice)
+    }
+}
+
 /// The name the `.npy` reader's result goes by.
 public typealias NPYArray = NDArray

@@ -24,13 +24,15 @@ public struct NPZArchive: Sendable {
     }
 
     /// Reads an archive held in `bytes`.
-    public init(bytes: ByteSlice) throws {
+    ///
+    /// - Parameter verifyChecksums: check each entry's CRC-32.
+    public init(bytes: ByteSlice, verifyChecksums: Bool = true) throws {
         let directory = try ZipDirectory(bytes)
         var names: [String] = []
         var arrays: [String: NDArray] = [:]
         for entry in directory.entries where !entry.name.hasSuffix("/") {
             let name = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
-            let contents = try directory.contents(of: entry)
+            let contents = try directory.contents(of: entry, verify: verifyChecksums)
             do {
                 arrays[name] = try NPYFile.parse(contents)
             } catch var error as ModelIOError {

@@ -8,6 +8,7 @@ enum PickleGlobal: Equatable {
     case builtinFrozenSet
     case builtinObject
     case builtinByteArray
+    case builtinBytes
     case rebuildTensor
     case rebuildTensorV2
     case rebuildParameter
@@ -16,6 +17,9 @@ enum PickleGlobal: Equatable {
     case numpyNDArray
     case numpyDType
     case numpyScalar
+    case numpyFromBuffer
+    case numpyReshape
+    case numpyArray
     case sparseMatrix(SparseMatrix.Format)
     case chumpyCh
     case codecsEncode
@@ -29,6 +33,7 @@ enum PickleGlobal: Equatable {
         case .builtinFrozenSet: "builtins.frozenset"
         case .builtinObject: "builtins.object"
         case .builtinByteArray: "builtins.bytearray"
+        case .builtinBytes: "builtins.bytes"
         case .rebuildTensor: "torch._utils._rebuild_tensor"
         case .rebuildTensorV2: "torch._utils._rebuild_tensor_v2"
         case .rebuildParameter: "torch._utils._rebuild_parameter"
@@ -37,6 +42,9 @@ enum PickleGlobal: Equatable {
         case .numpyNDArray: "numpy.ndarray"
         case .numpyDType: "numpy.dtype"
         case .numpyScalar: "numpy.core.multiarray.scalar"
+        case .numpyFromBuffer: "numpy.frombuffer"
+        case .numpyReshape: "numpy.reshape"
+        case .numpyArray: "numpy.array"
         case .sparseMatrix(let format): "scipy.sparse.\(format.rawValue)_matrix"
         case .chumpyCh: "chumpy.ch.Ch"
         case .codecsEncode: "_codecs.encode"
@@ -59,6 +67,7 @@ enum PickleGlobal: Equatable {
         case ("builtins", "frozenset"), ("__builtin__", "frozenset"): return .builtinFrozenSet
         case ("builtins", "object"), ("__builtin__", "object"): return .builtinObject
         case ("builtins", "bytearray"), ("__builtin__", "bytearray"): return .builtinByteArray
+        case ("builtins", "bytes"), ("__builtin__", "bytes"): return .builtinBytes
         case ("torch._utils", "_rebuild_tensor"): return .rebuildTensor
         case ("torch._utils", "_rebuild_tensor_v2"): return .rebuildTensorV2
         case ("torch._utils", "_rebuild_parameter"): return .rebuildParameter
@@ -68,6 +77,9 @@ enum PickleGlobal: Equatable {
             return .numpyReconstruct
         case ("numpy", "ndarray"): return .numpyNDArray
         case ("numpy", "dtype"): return .numpyDType
+        case ("numpy", "frombuffer"): return .numpyFromBuffer
+        case ("numpy", "reshape"): return .numpyReshape
+        case ("numpy", "array"): return .numpyArray
         case ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"): return .numpyScalar
         case ("chumpy.ch", "Ch"): return .chumpyCh
         case ("_codecs", "encode"): return .codecsEncode

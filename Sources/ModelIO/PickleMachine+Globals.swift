@@ -33,7 +33,7 @@ extension PickleMachine {
             }
         case .builtinObject:
             return make(.plain(type: global.qualifiedName, state: nil))
-        case .builtinByteArray:
+        case .builtinByteArray, .builtinBytes:
             guard let source = args.first else { return make(.value(.bytes(ByteStorage(copying: []).slice))) }
             let value = try convert(source, depth: 1)
             if case .bytes = value { return make(.value(value)) }
@@ -64,6 +64,42 @@ extension PickleMachine {
             return make(.value(.array(try annotate {
                 try NDArray(dtype: scalar, shape: [], isBigEndian: dtype.bigEndian, data: bytes)
             })))
+        case .numpyFromBuffer:
+            // frombuffer(buffer, dtype[, count[, offset]])
+            guard args.count >= 2 else { throw fail(.malformed("numpy.frombuffer needs a buffer and a dtype")) }
+            let dtype = try numpyDType(args[1])
+            guard let scalar = dtype.scalar else { throw fail(.unsupported("numpy.frombuffer of objects")) }
+            var bytes = try rawBytes(args[0], what: "numpy.frombuffer")
+            let offset = args.count > 3 ? Int(try convert(args[3], depth: 1).intValue ?? 0) : 0
+            guard offset >= 0, offset <= bytes.count else { throw fail(.malformed("numpy.frombuffer offset \(offset)")) }
+            bytes = try bytes.slice(from: offset, count: bytes.count - offset)
+            var count = bytes.count / scalar.byteWidth
+            if args.count > 2, let requested = try convert(args[2], depth: 1).intValue, requested >= 0 {
+                guard requested <= count else { throw fail(.malformed("numpy.frombuffer count \(requested) exceeds the buffer")) }
+                count = Int(requested)
+            }
+            guard args.count > 2 || bytes.count % scalar.byteWidth == 0 else {
+                throw fail(.malformed("numpy.frombuffer: \(bytes.count) bytes is not a multiple of \(scalar.byteWidth)"))
+            }
+            let data = try bytes.slice(from: 0, count: count * scalar.byteWidth)
+            return make(.value(.array(try annotate {
+                try NDArray(dtype: scalar, shape: [count], isBigEndian: dtype.bigEndian, data: data)
+            })))
+        case .numpyReshape:
+            guard args.count >= 2, case .array(let array) = try convert(args[0], depth: 1) else {
+                throw fail(.malformed("numpy.reshape needs an array and a shape"))
+            }
+            let shapeValue = try convert(args[1], depth: 1)
+            let requested = try (shapeValue.items ?? [shapeValue]).map { item -> Int in
+                guard let size = item.intValue, let exact = Int(exactly: size) else { throw fail(.malformed("numpy.reshape shape holds a non-integer")) }
+                return exact
+            }
+            return make(.value(.array(try annotate { try array.reshaped(requested) })))
+        case .numpyArray:
+            guard let source = args.first else { throw fail(.malformed("numpy.array without an argument")) }
+            let value = try convert(source, depth: 1)
+            if case .array = value { return make(.value(value)) }
+            return make(.value(.array(try annotate { try NDArray(nestedNumbers: value) })))
         case .codecsEncode:
             guard args.count >= 1, case .value(.string(let text)) = args[0].kind else {
                 throw fail(.malformed("_codecs.encode of a non-string"))
@@ -212,6 +248,13 @@ extension PickleMachine {
         return try annotate {
             try NDArray(dtype: scalar, shape: shape, fortranOrder: fortran, isBigEndian: dtype.bigEndian, data: bytes)
         }
+    }
+
+    /// A dtype given as a `numpy.dtype` object or as a type string such as `<f4`.
+    private func numpyDType(_ object: PickleObject) throws -> NumPyDType {
+        if case .dtype(let dtype) = object.kind { return dtype }
+        guard let text = try convert(object, depth: 1).text else { throw fail(.malformed("dtype is neither a numpy.dtype nor a string")) }
+        return try annotate { try NumPyDType.parse(text) }
     }
 
     /// Raw element bytes: `bytes`, or a `str` holding them as latin1 (Python 2 pickles).

@@ -41,7 +41,9 @@ public struct SparseMatrix: Sendable {
         var majorIndex = [Int](repeating: 0, count: data.count)
         for slot in 0..<major {
             let start = indptr[slot], end = indptr[slot + 1]
-            guard start <= end else { throw ModelIOError(.malformed("\(format.rawValue) index pointer decreases at \(slot)")) }
+            guard start >= 0, start <= end, end <= Int64(data.count) else {
+                throw ModelIOError(.malformed("\(format.rawValue) index pointer is not monotonic within 0...\(data.count) at \(slot)"))
+            }
             for position in Int(start)..<Int(end) { majorIndex[position] = slot }
         }
         var minorIndex = [Int](repeating: 0, count: data.count)

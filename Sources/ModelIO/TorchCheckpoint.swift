@@ -83,11 +83,13 @@ public final class TorchCheckpoint: Sendable {
             guard text == "little" else { throw ModelIOError(.unsupported("byte order `\(text)`")) }
         }
         let pickle = try directory.contents(of: pickleEntry, verify: verify)
+        if verify { try verifyStoredRecords(directory, prefix: prefix + "data/") }
         let unpickler = Unpickler { request in
             guard let entry = directory.entry(named: prefix + "data/" + request.key) else {
                 throw ModelIOError(.missingEntry(prefix + "data/" + request.key))
             }
-            let bytes = try directory.contents(of: entry, verify: verify)
+            // Stored records were checked above, all at once; deflated ones are checked as inflated.
+            let bytes = try directory.contents(of: entry, verify: verify && entry.method != 0)
             let (needed, overflow) = request.elementCount.multipliedReportingOverflow(by: request.dtype.byteWidth)
             guard !overflow, needed <= bytes.count else {
                 throw ModelIOError(.malformed("storage `\(request.key)` has \(bytes.count) bytes, \(request.elementCount) \(request.dtype.rawValue) elements declared"))
@@ -95,6 +97,28 @@ public final class TorchCheckpoint: Sendable {
             return try bytes.slice(from: 0, count: needed)
         }
         return try unpickler.load(pickle).value
+    }
+
+    /// Checks the CRC-32 of every stored storage record, spreading the records over the cores.
+    private static func verifyStoredRecords(_ directory: ZipDirectory, prefix: String) throws {
+        let records = directory.entries.filter { $0.method == 0 && $0.name.hasPrefix(prefix) }
+            .sorted { $0.compressedSize > $1.compressedSize }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, records.count))
+        let failures = FailureBox()
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // Largest first, dealt round-robin: the workers get similar byte counts.
+            for index in stride(from: worker, to: records.count, by: workers) {
+                do {
+                    _ = try directory.contents(of: records[index], verify: true)
+                } catch let error as ModelIOError {
+                    failures.record(error, at: index)
+                    return
+                } catch {
+                    return
+                }
+            }
+        }
+        if let error = failures.first { throw error }
     }
 
     // MARK: - Legacy format
@@ -178,5 +202,23 @@ public final class TorchCheckpoint: Sendable {
             throw ModelIOError(.malformed("storage view (\(view.offset), \(view.count)) outside its root of \(request.elementCount)"))
         }
         return try file.slice(from: view.offset * width, count: view.count * width)
+    }
+}
+
+/// Collects the errors of parallel checks; reports the one of the lowest record index.
+private final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failure: (index: Int, error: ModelIOError)?
+
+    func record(_ error: ModelIOError, at index: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if failure == nil || index < failure!.index { failure = (index, error) }
+    }
+
+    var first: ModelIOError? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure?.error
     }
 }

@@ -6,8 +6,8 @@ import ZIPFoundation
 ///
 /// ZIPFoundation extracts entries into `Data`; PyTorch checkpoints need the byte offset of each
 /// stored record to map tensors without copying, which its API does not expose. Deflated
-/// entries are still inflated by ZIPFoundation (`Data.decompress`), and CRC-32s are computed
-/// with its `Data.crc32` (zlib's).
+/// entries are still inflated by ZIPFoundation (`Data.decompress`); CRC-32s use `ZipChecksum`
+/// (see there why not ZIPFoundation's).
 struct ZipDirectory {
     struct Entry {
         var name: String
@@ -210,21 +210,12 @@ struct ZipDirectory {
         }.slice
     }
 
-    /// CRC-32 (zlib's, through ZIPFoundation) of the bytes, without copying them.
+    /// CRC-32 of the bytes, without copying them.
     static func crc32(_ bytes: ByteSlice) -> UInt32 {
-        bytes.withUnsafeBytes { crc32($0) }
+        bytes.withUnsafeBytes { ZipChecksum.crc32($0) }
     }
 
     static func crc32(_ raw: UnsafeRawBufferPointer) -> UInt32 {
-        var checksum: UInt32 = 0
-        var start = 0
-        while start < raw.count {
-            let length = min(1 << 30, raw.count - start)
-            let chunk = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress! + start),
-                             count: length, deallocator: .none)
-            checksum = chunk.crc32(checksum: checksum)
-            start += length
-        }
-        return checksum
+        ZipChecksum.crc32(raw)
     }
 }

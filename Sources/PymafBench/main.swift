@@ -2,7 +2,7 @@ import Foundation
 
 // `pymaf-bench [suite ...]`: runs the named suites, or all of them, printing figures.
 // Each suite lives in its own file; list it here.
-let suites: [BenchmarkSuite] = [.tensor, .tensorTrunk, .decode, .tracking]
+let suites: [BenchmarkSuite] = [.tensor, .tensorTrunk, .decode, .export, .tracking, .regress, .checkpoint, .render]
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let unknown = requested.filter { name in !suites.contains { $0.name == name } }

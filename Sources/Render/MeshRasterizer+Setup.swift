@@ -73,11 +73,26 @@ extension MeshRasterizer {
             let highY = max(a.y, b.y, c.y) >> shift
             let x0 = max(lowX, 0), y0 = max(lowY, 0), x1 = min(highX, maxX), y1 = min(highY, maxY)
             if x0 > x1 || y0 > y1 { continue }
+            // Planes over sample space from the snapped vertices (doubles: no cancellation).
+            let unit = Double(1 << shift)
+            let bx = Double(b.x - a.x) / unit, by = Double(b.y - a.y) / unit
+            let cx = Double(c.x - a.x) / unit, cy = Double(c.y - a.y) / unit
+            let det = bx * cy - by * cx
+            func gradient(_ fa: Double, _ fb: Double, _ fc: Double) -> (Double, Double) {
+                (((fb - fa) * cy - (fc - fa) * by) / det, ((fc - fa) * bx - (fb - fa) * cx) / det)
+            }
+            let dz = gradient(Double(depths[ia]), Double(depths[ib]), Double(depths[ic]))
+            var colourDX = SIMD3<Float>.zero, colourDY = SIMD3<Float>.zero
+            for k in 0..<3 {
+                let g = gradient(Double(colours[ia][k]), Double(colours[ib][k]), Double(colours[ic][k]))
+                colourDX[k] = Float(g.0)
+                colourDY[k] = Float(g.1)
+            }
             setups.append(TriangleSetup(
                 a: a, b: b, c: c,
-                depth: SIMD3(depths[ia], depths[ib], depths[ic]),
-                colourA: colours[ia], colourB: colours[ib], colourC: colours[ic],
-                inverseArea: 1 / Float(area), owner: owner,
+                origin: SIMD2(Float(Double(a.x) / unit), Float(Double(a.y) / unit)),
+                depth: depths[ia], depthDX: Float(dz.0), depthDY: Float(dz.1),
+                colour: colours[ia], colourDX: colourDX, colourDY: colourDY, owner: owner,
                 minX: Int32(x0), minY: Int32(y0), maxX: Int32(x1), maxY: Int32(y1)))
         }
     }

@@ -76,7 +76,7 @@ public final class MeshRasterizer {
             prepare(mesh, owner: Int32(index), view: view, width: width, height: height)
         }
         binTriangles(width: width, height: height)
-        var matteBuffers = mattes ? [[UInt8]](repeating: [UInt8](repeating: 0, count: width * height), count: meshes.count) : []
+        var matteBuffers = mattes ? meshes.map { _ in [UInt8](repeating: 0, count: width * height) } : []
         var combined = mattes ? [UInt8](repeating: 0, count: width * height) : []
         rasterizeTiles(width: width, height: height, targets: &targets, mattes: &matteBuffers, combined: &combined)
         guard mattes else { return nil }
@@ -87,17 +87,30 @@ public final class MeshRasterizer {
 }
 
 /// One triangle ready for the tile loop: vertices in fixed-point sample units ordered so the
-/// signed area is positive, per-vertex depth and lit colour, and its sample bounding box.
+/// signed area is positive, depth and lit colour as planes over sample space, and its sample
+/// bounding box.
 struct TriangleSetup {
     var a: SIMD2<Int64>
     var b: SIMD2<Int64>
     var c: SIMD2<Int64>
-    var depth: SIMD3<Float>
-    var colourA: SIMD3<Float>
-    var colourB: SIMD3<Float>
-    var colourC: SIMD3<Float>
-    var inverseArea: Float
+    /// Vertex A in sample units: the planes' origin.
+    var origin: SIMD2<Float>
+    /// Depth at A and its change per sample along x and y.
+    var depth: Float
+    var depthDX: Float
+    var depthDY: Float
+    /// Lit colour at A and its change per sample along x and y.
+    var colour: SIMD3<Float>
+    var colourDX: SIMD3<Float>
+    var colourDY: SIMD3<Float>
     var owner: Int32
     /// Inclusive sample bounding box, clipped to the picture.
     var minX: Int32, minY: Int32, maxX: Int32, maxY: Int32
+
+    /// Colour at a sample-space point (clamped against rounding at the triangle's edges).
+    @inline(__always)
+    func colour(at x: Float, _ y: Float) -> SIMD3<Float> {
+        let c = colour + colourDX * (x - origin.x) + colourDY * (y - origin.y)
+        return c.replacing(with: 0, where: c .< 0).replacing(with: 1, where: c .> 1)
+    }
 }

@@ -17,6 +17,7 @@ import Testing
         #expect(maxScaledError(out.joints49, fixture.floats("joints49")) <= tolerance)
     }
 
+    /// Equal up to float32 rounding (OpenBLAS blocks a batch differently from one body).
     @Test func batchedEqualsOneByOne() throws {
         let body = try fixture.model()
         let betas = fixture.floats("betas"), rotations = fixture.floats("rotmat")
@@ -24,8 +25,8 @@ import Testing
         let V = body.vertexCount
         for n in 0..<batch.count {
             let one = body.forward(betas: Array(betas[n * 10..<(n + 1) * 10]), rotations: Array(rotations[n * 216..<(n + 1) * 216]))
-            #expect(one.vertices == Array(batch.vertices[n * V * 3..<(n + 1) * V * 3]))
-            #expect(one.joints49 == Array(batch.joints49[n * 147..<(n + 1) * 147]))
+            #expect(maxScaledError(one.vertices, Array(batch.vertices[n * V * 3..<(n + 1) * V * 3])) <= 1e-6)
+            #expect(maxScaledError(one.joints49, Array(batch.joints49[n * 147..<(n + 1) * 147])) <= 1e-6)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ModelIO
+import ZIPFoundation
 
 struct NPZExpectation: Decodable {
     var sparse: [String: [Double]]
@@ -67,5 +68,26 @@ struct NPZExpectation: Decodable {
             Issue.record("expected a CRC error, got \(String(describing: error))"); return
         }
         #expect(name == entry.name)
+    }
+}
+
+@Suite struct ZipChecksumTests {
+    /// The slicing-by-8 CRC against ZIPFoundation's byte-at-a-time one, on every length 0...64
+    /// (all alignments and tails) and on 1 MiB, plus the standard check value.
+    @Test func matchesZIPFoundation() {
+        var generator = SplitMix64(state: 7)
+        let bytes = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for length in Array(0...64) + [1 << 20] {
+            for start in 0..<3 where start + length <= bytes.count {
+                let slice = Array(bytes[start..<(start + length)])
+                let ours = slice.withUnsafeBytes { ZipChecksum.crc32($0) }
+                #expect(ours == Data(slice).crc32(checksum: 0), "length \(length) start \(start)")
+            }
+        }
+        #expect(Array("123456789".utf8).withUnsafeBytes { ZipChecksum.crc32($0) } == 0xCBF4_3926)
+        let split = bytes.withUnsafeBytes { raw in
+            ZipChecksum.crc32(UnsafeRawBufferPointer(rebasing: raw[1000...]), seed: ZipChecksum.crc32(UnsafeRawBufferPointer(rebasing: raw[..<1000])))
+        }
+        #expect(split == Data(bytes).crc32(checksum: 0))
     }
 }

@@ -28,18 +28,20 @@ import Testing
             queue.close()
             done.signal()
         }
-        // The producer can run ahead by at most the capacity while nothing is consumed.
-        Thread.sleep(forTimeInterval: 0.2)
+        // The producer can run ahead by at most the capacity while nothing is consumed: wait
+        // (without a wall-clock bound on the producer) until it has pushed two, then check that
+        // it stays blocked there.
+        #expect(waitUntil { produced.value >= 2 })
+        Thread.sleep(forTimeInterval: 0.05)
         #expect(produced.value == 2)
         var out: [Int] = []
         while let i = queue.pop() {
             out.append(i)
-            Thread.sleep(forTimeInterval: 0.005)
         }
         done.wait()
         #expect(out == Array(0..<10))
         #expect(queue.highWaterMark == 2)
-        #expect(queue.producerWaitSeconds > 0.1)
+        #expect(queue.producerWaitSeconds > 0)
     }
 
     @Test func cancelWakesBlockedProducerAndDropsElements() {
@@ -76,6 +78,16 @@ import Testing
 }
 
 /// A counter shared between a test and the threads it starts.
+/// Polls `condition` until it holds or `timeout` seconds pass; true when it held.
+func waitUntil(timeout: Double = 30, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while !condition() {
+        if Date() > deadline { return false }
+        Thread.sleep(forTimeInterval: 0.001)
+    }
+    return true
+}
+
 final class LockedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0

@@ -79,23 +79,25 @@ final class Collected<T: Sendable>: @unchecked Sendable {
         #expect(timings[1].queueHighWaterMark <= 2 && timings[2].queueHighWaterMark <= 3 && timings[3].queueHighWaterMark <= 1)
     }
 
-    /// Each stage runs on its own queue: a slow source and a slow sink overlap instead of adding up.
+    /// Each stage runs on its own queue: while the sink is held on its first element, the source
+    /// keeps producing into the queue. Were they run one after the other, the source could not
+    /// get ahead and the sink's wait would give up.
     @Test func stagesRunConcurrently() throws {
         let runner = PipelineRunner()
+        let produced = LockedCounter()
         var next = 0
         let numbers = runner.source("numbers", capacity: 4) { () -> Int? in
-            Thread.sleep(forTimeInterval: 0.01)
             defer { next += 1 }
-            return next < 30 ? next : nil
+            guard next < 30 else { return nil }
+            produced.increment()
+            return next
         }
         let collected = Collected<Int>()
-        runner.sink("collect", SlowCollecting(sink: collected), input: numbers)
-        let start = Date()
+        let sourceRanAhead = LockedCounter()
+        runner.sink("collect", WaitingForSource(sink: collected, produced: produced, ranAhead: sourceRanAhead), input: numbers)
         let timings = try runner.run()
-        let elapsed = Date().timeIntervalSince(start)
         #expect(collected.values == Array(0..<30))
-        // Serial would be at least 0.6 s (30 × (10 + 10) ms); overlapped about 0.3 s.
-        #expect(elapsed < 0.55)
+        #expect(sourceRanAhead.value == 1)
         #expect(timings.bottleneck != nil)
     }
 
@@ -138,10 +140,13 @@ final class Collected<T: Sendable>: @unchecked Sendable {
     }
 }
 
-private struct SlowCollecting: Stage {
+/// A sink that, on its first element, waits for the source to have produced three more.
+private struct WaitingForSource: Stage {
     var sink: Collected<Int>
+    var produced: LockedCounter
+    var ranAhead: LockedCounter
     mutating func process(_ input: Int) throws -> [Never] {
-        Thread.sleep(forTimeInterval: 0.01)
+        if input == 0, waitUntil({ produced.value >= 4 }) { ranAhead.increment() }
         sink.append(input)
         return []
     }

@@ -1,0 +1,208 @@
+import BodyModel
+import Foundation
+import ModelIO
+import Tensor
+
+/// PyMAF (Zhang et al., ICCV 2021) at inference, as models/pymaf_net.py computes it: ResNet-50
+/// trunk → three transposed-conv blocks; from the mean parameters, three feedback iterations,
+/// each sampling the current feature map at the grid (t = 0) or at the projected downsampled
+/// mesh (t > 0), reducing the samples with an MLP and regressing parameter updates; SMPL after
+/// each. The training-only dense-correspondence head (`dp_head`) is not evaluated.
+///
+///     let model = try PyMAFRegressor(checkpoint: url, dataDirectory: nil)
+///     model.batchSize = 8
+///     let out = try model.regress(crops)   // crops (N, 3, 224, 224), ImageNet-normalized RGB
+///
+/// Not thread-safe: it owns scratch memory. Use one per thread.
+public final class PyMAFRegressor {
+    /// The SMPL model the network's parameters drive.
+    public let bodyModel: SMPLModel
+    /// The initial estimate.
+    public let meanParameters: MeanParameters
+    /// Crops per forward pass (`--model_batch_size`); larger batches use the GEMMs better.
+    public var batchSize = 8
+    /// Also return rotations, vertices and joints of every iteration (parity checks).
+    public var keepsIterations = false
+    /// Seconds per stage spent by the last `regress` call.
+    public private(set) var lastTimings = RegressionTimings()
+
+    let architecture: PyMAFArchitecture
+    let trunk: ResNetTrunk
+    let deconv: DeconvPyramid
+    let extractors: [MeshAlignedFeatureExtractor]
+    let regressors: [ParameterRegressor]
+    let downsampling: [SparseRows]
+    let gridPoints: [Float]
+    let workspace = Workspace(threadCount: max(1, BLAS.threadCount))
+
+    /// Loads a PyMAF checkpoint (zip or legacy format; `{"model": state_dict}` or a bare state dict).
+    ///
+    /// - Parameters:
+    ///   - checkpoint: the `.pt` file.
+    ///   - dataDirectory: PyMAF's `data/` folder, read only for what the checkpoint lacks.
+    /// - Throws: `ModelIOError` for an unreadable file; `PyMAFError.weightsMismatch` listing every
+    ///   missing key, unexpected key and shape mismatch; `PyMAFError.bodyModelUnavailable`.
+    public convenience init(checkpoint: URL, dataDirectory: URL? = nil) throws {
+        let file = try TorchCheckpoint(contentsOf: checkpoint)
+        try self.init(stateDict: try file.stateDict(), name: checkpoint.path, dataDirectory: dataDirectory)
+    }
+
+    /// Binds an already-read state dict; `name` labels errors.
+    public init(stateDict: [(key: String, tensor: StoredTensor)], name: String, dataDirectory: URL? = nil) throws {
+        let w = WeightBinder(stateDict: stateDict, checkpointName: name)
+        w.ignore(prefix: "dp_head.")
+        w.ignore(suffix: ".num_batches_tracked")
+        for t in 0..<PyMAFArchitecture.iterationCount {
+            // Each regressor holds the same SMPL layer and mean parameters; the first copy is used.
+            if t > 0 {
+                w.ignore(prefix: "regressor.\(t).smpl.")
+                w.ignore(prefix: "regressor.\(t).init_")
+            }
+            for parameter in ["betas", "global_orient", "body_pose", "transl"] { w.ignore(prefix: "regressor.\(t).smpl.\(parameter)") }
+        }
+        let architecture = PyMAFArchitecture(inferringFrom: w)
+        self.architecture = architecture
+        trunk = ResNetTrunk(w, architecture: architecture)
+        deconv = DeconvPyramid(w, architecture: architecture)
+        extractors = (0..<PyMAFArchitecture.iterationCount).map { MeshAlignedFeatureExtractor(w, index: $0, architecture: architecture) }
+        regressors = (0..<PyMAFArchitecture.iterationCount).map { t in
+            ParameterRegressor(w, index: t, featureCount: PyMAFArchitecture.pointFeatureCount
+                                   * (t == 0 ? architecture.gridPointCount : architecture.meshPointCount),
+                               width: architecture.regressorWidth)
+        }
+        let assets = try PyMAFBodyAssets(w, dataDirectory: dataDirectory, meshPointCount: architecture.meshPointCount)
+        try w.finish()
+        bodyModel = assets.body
+        meanParameters = assets.mean
+        downsampling = assets.downsampling
+        gridPoints = assets.gridPoints
+        guard gridPoints.count == 2 * architecture.gridPointCount else {
+            throw PyMAFError.weightsMismatch(checkpoint: name, missing: [], unexpected: [], shapeMismatches: [
+                .init(key: "regressor.0.fc1.weight", expected: [architecture.regressorWidth, 5 * gridPoints.count / 2 + 157],
+                      actual: [architecture.regressorWidth, 5 * architecture.gridPointCount + 157]),
+            ])
+        }
+    }
+
+    /// Regresses N crops, `batchSize` at a time.
+    ///
+    /// - Parameter crops: (N, 3, H, W) float, RGB normalized with ImageNet mean/std (224² for PyMAF).
+    /// - Returns: theta, rotations, vertices, 49 joints, camera and per-iteration theta for each crop.
+    /// - Throws: `PyMAFError.invalidInput` for a wrongly shaped batch.
+    public func regress(_ crops: Tensor) throws -> RegressionOutput {
+        let s = crops.shape
+        guard s.count == 4, s[0] >= 1, s[1] == 3, s[2] >= 32, s[3] >= 32 else { throw PyMAFError.invalidInput(shape: s) }
+        let n = s[0], perCrop = 3 * s[2] * s[3], step = max(1, batchSize)
+        var parts: [RegressionOutput] = []
+        lastTimings = RegressionTimings()
+        for start in stride(from: 0, to: n, by: step) {
+            let end = min(n, start + step)
+            let batch = end - start == n ? crops : Tensor(shape: [end - start, 3, s[2], s[3]], data: Array(crops.data[start * perCrop..<end * perCrop]))
+            parts.append(forward(batch))
+        }
+        return RegressionOutput.concatenating(parts)
+    }
+
+    /// One forward pass over a batch (N, 3, H, W).
+    func forward(_ x: Tensor) -> RegressionOutput {
+        let n = x.shape[0]
+        let clock = ContinuousClock()
+        func timed<T>(_ stage: WritableKeyPath<RegressionTimings, Double>, _ body: () -> T) -> T {
+            let start = clock.now
+            let result = body()
+            let d = clock.now - start
+            lastTimings[keyPath: stage] += Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+            return result
+        }
+        var record = IterationRecord(count: n, vertexCount: bodyModel.vertexCount, keepsBodies: keepsIterations)
+        var features = timed(\.trunk) { trunk(x, workspace: workspace) }                // (N, 2048, 7, 7)
+        var estimate = ParameterEstimate(mean: meanParameters, count: n)
+        var body = timed(\.bodyModel) { evaluate(estimate) }
+        timed(\.bodyModel) { record.append(estimate, body) }
+        for t in 0..<PyMAFArchitecture.iterationCount {
+            features = timed(\.deconvolution) { deconv(t, features, workspace: workspace) }   // (N, 256, 14·2^t, 14·2^t)
+            let sampled = timed(\.meshAlignedFeatures) { () -> [Float] in
+                let points: Tensor
+                if t == 0 {
+                    let p = architecture.gridPointCount                                  // (N, 441, 2)
+                    points = Tensor(shape: [n, p, 2], data: Array([[Float]](repeating: gridPoints, count: n).joined()))
+                } else {                                                                 // (N, 431, 2)
+                    points = project(downsampling[t - 1].apply(toPoints: body.output.vertices, count: n), cameras: estimate.camera)
+                }
+                return extractors[t](features, points: points)                           // (N, 5·P)
+            }
+            estimate = timed(\.regressors) { regressors[t].refine(features: sampled, estimate: estimate) }
+            body = timed(\.bodyModel) { evaluate(estimate) }
+            timed(\.bodyModel) { record.append(estimate, body) }
+        }
+        return record.output(final: body, camera: estimate.camera)
+    }
+
+    /// SMPL on the estimate: rotations (N, 24, 3, 3) and the posed body.
+    func evaluate(_ estimate: ParameterEstimate) -> (rotations: [Float], output: SMPLOutput) {
+        let rotations = Rotation.matrix(from6D: estimate.pose)
+        return (rotations, bodyModel.forward(betas: estimate.shape, rotations: rotations))
+    }
+
+    /// Downsampled meshes (N, P, 3) through each crop's camera → normalized points (N, P, 2).
+    func project(_ points: [Float], cameras: [Float]) -> Tensor {
+        let n = cameras.count / 3, p = points.count / (3 * n)
+        var out = [Float]()
+        out.reserveCapacity(n * p * 2)
+        for i in 0..<n {
+            out += WeakPerspectiveCamera.project(points: Array(points[i * p * 3..<(i + 1) * p * 3]),
+                                                 camera: SIMD3(cameras[3 * i], cameras[3 * i + 1], cameras[3 * i + 2]))
+        }
+        return Tensor(shape: [n, p, 2], data: out)
+    }
+}
+
+@available(*, unavailable)
+extension PyMAFRegressor: Sendable {}
+
+/// Collects theta (and optionally the bodies) of each iteration.
+struct IterationRecord {
+    let count: Int
+    let vertexCount: Int
+    let keepsBodies: Bool
+    var theta: [Float] = []
+    var rotations: [Float] = []
+    var vertices: [Float] = []
+    var joints: [Float] = []
+
+    init(count: Int, vertexCount: Int, keepsBodies: Bool) {
+        self.count = count
+        self.vertexCount = vertexCount
+        self.keepsBodies = keepsBodies
+    }
+
+    /// theta = [cam | shape | axis-angle of the rotations] per crop, (N, 85).
+    static func theta(_ estimate: ParameterEstimate, rotations: [Float]) -> [Float] {
+        let axisAngle = Rotation.axisAngle(fromMatrix: rotations)
+        var out = [Float]()
+        out.reserveCapacity(estimate.count * 85)
+        for i in 0..<estimate.count {
+            out += estimate.camera[3 * i..<3 * i + 3]
+            out += estimate.shape[10 * i..<10 * i + 10]
+            out += axisAngle[72 * i..<72 * i + 72]
+        }
+        return out
+    }
+
+    mutating func append(_ estimate: ParameterEstimate, _ body: (rotations: [Float], output: SMPLOutput)) {
+        theta += Self.theta(estimate, rotations: body.rotations)
+        if keepsBodies {
+            rotations += body.rotations
+            vertices += body.output.vertices
+            joints += body.output.joints49
+        }
+    }
+
+    func output(final body: (rotations: [Float], output: SMPLOutput), camera: [Float]) -> RegressionOutput {
+        let last = Array(theta[(RegressionOutput.iterationCount - 1) * count * 85..<RegressionOutput.iterationCount * count * 85])
+        return RegressionOutput(
+            count: count, vertexCount: vertexCount, theta: last, rotations: body.rotations, vertices: body.output.vertices,
+            joints: body.output.joints49, predCam: camera, thetaIterations: theta, rotationIterations: rotations,
+            vertexIterations: vertices, jointIterations: joints)
+    }
+}
