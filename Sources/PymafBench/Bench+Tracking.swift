@@ -7,7 +7,9 @@ import VideoIO
 /// OpenBLAS on one thread:
 /// - the person detector on whole frames (target ≤ 8 ms/frame; LiteRT/XNNPACK 5.4 ms),
 /// - tracker + crop alone (target ≤ 2 ms/frame), replaying the detections of a first pass,
-/// - detect + track + crop over the whole clip, in frames/s.
+/// - detect + track + crop over the whole clip, in frames/s;
+/// then on ../shared/data/two_dancers_portrait.mp4: frames/s (decoding included) and the frames
+/// each track holds.
 /// Wall-clock and this thread's CPU time are both printed: on a busy machine they differ.
 extension BenchmarkSuite {
     static var tracking: BenchmarkSuite {
@@ -69,6 +71,27 @@ private func runTrackingBench() throws {
         }.per(frames.count)
     }
     print(String(format: "   tracker + crop (detections replayed): %.3f ms/frame (CPU %.3f)  [target ≤ 2]", replay.wall, replay.cpu))
+
+    // The two-dancer clip: tracks held, and what the re-detection costs there.
+    let dancers = try VideoDecoder(url: root.appendingPathComponent("../shared/data/two_dancers_portrait.mp4"))
+    let counter = RecordingDetector(detector)
+    var dancerTracker = try PersonTracker(detector: counter)
+    var framesOfTrack: [Int: Int] = [:]
+    var dancerFrames = 0
+    let dancerRun = try TrackingClock.measure {
+        func note(_ tracked: [TrackedFrame]) {
+            for t in tracked {
+                dancerFrames += 1
+                for person in t.people { framesOfTrack[person.trackID, default: 0] += 1 }
+            }
+        }
+        while let frame = try dancers.nextFrame() { note(dancerTracker.process(frame)) }
+        note(dancerTracker.finish())
+    }
+    let perTrack = framesOfTrack.sorted { $0.key < $1.key }.map { "track \($0.key): \($0.value)" }.joined(separator: ", ")
+    print(String(format: "   two dancers, decode + detect + track: %.1f frames/s (%.2f detector runs/frame)",
+                 1000 * Double(dancerFrames) / dancerRun.wall, Double(counter.answers.count) / Double(max(dancerFrames, 1))),
+          "frames per track: \(perTrack) of \(dancerFrames)")
 }
 
 private func cropAll(_ tracked: TrackedFrame, into batch: inout [Float]) -> Int {
