@@ -7,7 +7,9 @@ import VideoIO
 /// OpenBLAS on one thread:
 /// - the person detector on whole frames (target ≤ 8 ms/frame; LiteRT/XNNPACK 5.4 ms),
 /// - tracker + crop alone (target ≤ 2 ms/frame), replaying the detections of a first pass,
-/// - detect + track + crop over the whole clip, in frames/s.
+/// - detect + track + crop over the whole clip, in frames/s;
+/// then on ../shared/data/two_dancers_portrait.mp4: frames/s (decoding included) and the frames
+/// each track holds.
 /// Wall-clock and this thread's CPU time are both printed: on a busy machine they differ.
 extension BenchmarkSuite {
     static var tracking: BenchmarkSuite {
@@ -32,6 +34,20 @@ private func runTrackingBench() throws {
         TrackingClock.measure { for frame in sample { _ = detector.detect(frame) } }.per(sample.count)
     }
     print(String(format: "   detector, whole 1920×1088 frame, 1 thread: %.2f ms/frame (CPU %.2f)  [target ≤ 8; LiteRT 5.4]", detect.wall, detect.cpu))
+
+    // The detector beside a busy OpenBLAS, as in the pipeline, where the PyMAF regressor runs
+    // large GEMMs on OpenBLAS's 2 threads from another thread: 10 frames without, then with, a
+    // thread looping 2048×2048×2048 sgemms.
+    BLAS.threadCount = 2
+    let ten = Array(sample.prefix(10))
+    let quiet = TrackingClock.measure { for frame in ten { _ = detector.detect(frame) } }.per(ten.count)
+    let background = BackgroundGEMMs()
+    background.start()
+    let busy = TrackingClock.measure { for frame in ten { _ = detector.detect(frame) } }.per(ten.count)
+    let gemms = background.stop()
+    BLAS.threadCount = 1
+    print(String(format: "   detector beside 2048³ sgemms on 2 OpenBLAS threads: %.2f ms/frame (CPU %.2f); alone at 2 threads: %.2f (CPU %.2f); %d background sgemms",
+                 busy.wall, busy.cpu, quiet.wall, quiet.cpu, gemms))
 
     // Detect + track + crop over the clip, recording every detector answer for the replay below.
     let recorder = RecordingDetector(detector)
@@ -69,6 +85,56 @@ private func runTrackingBench() throws {
         }.per(frames.count)
     }
     print(String(format: "   tracker + crop (detections replayed): %.3f ms/frame (CPU %.3f)  [target ≤ 2]", replay.wall, replay.cpu))
+
+    // The two-dancer clip: tracks held, and what the re-detection costs there.
+    let dancers = try VideoDecoder(url: root.appendingPathComponent("../shared/data/two_dancers_portrait.mp4"))
+    let counter = RecordingDetector(detector)
+    var dancerTracker = try PersonTracker(detector: counter)
+    var framesOfTrack: [Int: Int] = [:]
+    var dancerFrames = 0
+    let dancerRun = try TrackingClock.measure {
+        func note(_ tracked: [TrackedFrame]) {
+            for t in tracked {
+                dancerFrames += 1
+                for person in t.people { framesOfTrack[person.trackID, default: 0] += 1 }
+            }
+        }
+        while let frame = try dancers.nextFrame() { note(dancerTracker.process(frame)) }
+        note(dancerTracker.finish())
+    }
+    let perTrack = framesOfTrack.sorted { $0.key < $1.key }.map { "track \($0.key): \($0.value)" }.joined(separator: ", ")
+    print(String(format: "   two dancers, decode + detect + track: %.1f frames/s (%.2f detector runs/frame)",
+                 1000 * Double(dancerFrames) / dancerRun.wall, Double(counter.answers.count) / Double(max(dancerFrames, 1))),
+          "frames per track: \(perTrack) of \(dancerFrames)")
+}
+
+/// A thread that loops 2048×2048×2048 `BLAS.sgemm` calls until stopped: the load the PyMAF
+/// regressor puts on OpenBLAS in the pipeline.
+private final class BackgroundGEMMs: @unchecked Sendable {  // `stopping` and `calls` guarded by `lock`
+    private let lock = NSLock()
+    private var stopping = false
+    private var calls = 0
+    private let finished = DispatchSemaphore(value: 0)
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            let n = 2048
+            let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)  // (n, n) each
+            var c = [Float](repeating: 0, count: n * n)  // (n, n)
+            while !lock.withLock({ stopping }) {
+                BLAS.sgemm(m: n, n: n, k: n, a: a, b: b, c: &c)
+                lock.withLock { calls += 1 }
+            }
+            finished.signal()
+        }
+    }
+
+    /// Stops the loop after its current call; returns how many calls finished.
+    func stop() -> Int {
+        lock.withLock { stopping = true }
+        finished.wait()
+        return lock.withLock { calls }
+    }
 }
 
 private func cropAll(_ tracked: TrackedFrame, into batch: inout [Float]) -> Int {
