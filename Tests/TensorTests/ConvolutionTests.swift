@@ -179,6 +179,45 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         Reference(shape: [m, n], values: values, magnitudes: magnitudes, operationCount: k + 2).check(Tensor(shape: [m, n], data: c))
     }
 
+    /// One row or one column of C (the sgemv path), with padded leading dimensions, every
+    /// transpose, beta 2 and beta 0 over a NaN-filled C (which must not leak into the result).
+    @Test(arguments: [(1, 7), (5, 1), (1, 1)], [(false, false), (true, false), (false, true), (true, true)])
+    func sgemmOneRowOrColumn(_ size: (Int, Int), _ transposes: (Bool, Bool)) {
+        let ((m, n), (ta, tb)) = (size, transposes)
+        let k = 9
+        let lda = (ta ? m : k) + 2, ldb = (tb ? k : n) + 3, ldc = n + 1
+        var rng = SeededRandom(seed: 5)
+        let a = rng.floats((ta ? k : m) * lda, in: -1...1), b = rng.floats((tb ? n : k) * ldb, in: -1...1)
+        let c0 = rng.floats(m * ldc, in: -1...1)
+        for beta: Float in [2, 0] {
+            var c = beta == 0 ? [Float](repeating: .nan, count: m * ldc) : c0
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: pa.baseAddress!, lda: lda,
+                                   b: pb.baseAddress!, ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: ldc)
+                    }
+                }
+            }
+            var values = [Double](), magnitudes = [Double](), got = [Float]()
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum = 0.0, mag = 0.0
+                    for p in 0..<k {
+                        let av = ta ? a[p * lda + i] : a[i * lda + p], bv = tb ? b[j * ldb + p] : b[p * ldb + j]
+                        sum += Double(av) * Double(bv)
+                        mag += abs(Double(av) * Double(bv))
+                    }
+                    let old = beta == 0 ? 0 : Double(beta) * Double(c0[i * ldc + j])
+                    values.append(0.5 * sum + old)
+                    magnitudes.append(0.5 * mag + abs(old))
+                    got.append(c[i * ldc + j])
+                }
+            }
+            Reference(shape: [m, n], values: values, magnitudes: magnitudes, operationCount: k + 2).check(Tensor(shape: [m, n], data: got))
+        }
+    }
+
     @Test func threadCountAndCoreName() {
         let before = BLAS.threadCount
         BLAS.threadCount = 1
