@@ -24,11 +24,12 @@ enum RegressBench {
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         let checkpoint = try fullSizeCheckpoint(cache: cache)
         print("   checkpoint \(checkpoint.path)")
+        print("   load average at start: \(loadAverage())")
         BLAS.threadCount = threads
         print("   OpenBLAS core \(BLAS.coreName), \(threads) threads; medians of 5 runs after a warm-up")
 
         let peak = sgemmPeak()
-        print("   sgemm peak: 2048³ \(format(peak.square)) GFLOP/s, M=256 N=3136 K=576 \(format(peak.conv)) GFLOP/s")
+        print("   sgemm peak (this run): 2048³ \(format(peak.square)) GFLOP/s, conv-shaped M=256 N=3136 K=576 \(format(peak.conv)) GFLOP/s")
 
         let model = try PyMAFRegressor(checkpoint: checkpoint)
         let crops = randomCrops(count: 8)
@@ -38,14 +39,20 @@ enum RegressBench {
         for batch in [1, 8] {
             model.batchSize = batch
             let input = batch == 8 ? crops : Tensor(shape: [1, 3, 224, 224], data: Array(crops.data.prefix(3 * 224 * 224)))
-            let seconds = median { _ = try? model.regress(input) } / Double(input.shape[0])
+            var stages: [RegressionTimings] = []
+            let seconds = median {
+                _ = try? model.regress(input)
+                stages.append(model.lastTimings)
+            } / Double(input.shape[0])
             swiftTimes[batch] = seconds
             let target = batch == 1 ? 35.0 : 25.0
-            print("   batch \(batch): \(format(seconds * 1000)) ms/frame (target ≤ \(Int(target))), "
-                  + "\(format(flops / seconds / 1e9)) GFLOP/s = \(format(100 * flops / seconds / 1e9 / peak.square))% of the 2048³ peak")
-            print("      where the time goes: \(model.lastTimings.summary(perCrop: input.shape[0]))")
+            let achieved = flops / seconds / 1e9
+            print("   batch \(batch): \(format(seconds * 1000)) ms/frame (target ≤ \(Int(target))), \(format(achieved)) GFLOP/s = "
+                  + "\(format(100 * achieved / peak.square))% of the 2048³ peak, \(format(100 * achieved / peak.conv))% of the conv-shaped one")
+            print("      where the time goes (median per stage): \(medianStages(stages.dropFirst()).summary(perCrop: input.shape[0]))")
         }
         print("   peak RSS \(format(Double(peakResidentBytes()) / 1_073_741_824, 2)) GiB (target ≤ 1.5 at batch 8, checkpoint loaded)")
+        print("   load average after the Swift runs: \(loadAverage())")
 
         if let python = ProcessInfo.processInfo.environment["PYMAF_TORCH_PYTHON"], !python.isEmpty {
             let inputs = cache.appendingPathComponent("bench_crops.npy")
@@ -55,6 +62,7 @@ enum RegressBench {
                 guard let t = torch[batch], let s = swiftTimes[batch] else { continue }
                 print("   PyTorch eager batch \(batch): \(format(t)) ms/frame; pymaf-video is \(format(t / (s * 1000), 2))× faster")
             }
+            print("   load average after PyTorch: \(loadAverage())")
         } else {
             print("   (PyTorch comparison: `make bench-compare`)")
         }
@@ -163,6 +171,27 @@ enum RegressBench {
             if parts.count >= 3, let batch = Int(parts[1].dropLast()), let ms = Double(parts[2]) { times[batch] = ms }
         }
         return times
+    }
+
+    /// The median of each stage over the runs (the stages of one run need not be the medians).
+    static func medianStages(_ runs: some Collection<RegressionTimings>) -> RegressionTimings {
+        func median(_ stage: KeyPath<RegressionTimings, Double>) -> Double {
+            let values = runs.map { $0[keyPath: stage] }.sorted()
+            return values.isEmpty ? 0 : values[values.count / 2]
+        }
+        var t = RegressionTimings()
+        t.trunk = median(\.trunk)
+        t.deconvolution = median(\.deconvolution)
+        t.meshAlignedFeatures = median(\.meshAlignedFeatures)
+        t.regressors = median(\.regressors)
+        t.bodyModel = median(\.bodyModel)
+        return t
+    }
+
+    /// /proc/loadavg's first three fields (1, 5, 15 minutes): other processes skew every figure.
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return "unknown" }
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
     }
 
     /// Median seconds of 5 calls after one warm-up call.
