@@ -40,11 +40,12 @@ struct MeshAlignedFeatureExtractor {
         return (left, right)
     }
 
-    /// Features of the map at the points: (N, C, H, W), (N, P, 2) normalized → (N, 5·P).
+    /// Features of the map at the points: (C, N, H, W) batch-inner as the deconvolutions leave it,
+    /// (N, P, 2) normalized → (N, 5·P).
     ///
     /// All crops' points go through each layer as one GEMM (N·P columns), not one per crop.
     func callAsFunction(_ featureMap: Tensor, points: Tensor) -> [Float] {
-        let sampled = gridSample(featureMap, points: points)            // (N, C, P)
+        let sampled = gridSample(featureMap, points: points, layout: .cnhw)   // (N, C, P)
         let n = sampled.shape[0], c = channels, p = sampled.shape[2], np = n * p
         let out = PyMAFArchitecture.pointFeatureCount
         precondition(sampled.shape[1] == c, "MeshAlignedFeatureExtractor: feature map has \(sampled.shape[1]) channels, expected \(c)")

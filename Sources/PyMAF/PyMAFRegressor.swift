@@ -144,7 +144,7 @@ public final class PyMAFRegressor {
                 } else {                                                                 // (N, 431, 2)
                     points = project(meshPoints, cameras: estimate.camera)
                 }
-                return extractors[t](swappingBatchAndChannels(features), points: points)  // (N, 256, …) → (N, 5·P)
+                return extractors[t](features, points: points)                           // (N, 5·P)
             }
             estimate = timed(\.regressors) { regressors[t].refine(features: sampled, estimate: estimate) }
             timed(\.bodyModel) {
