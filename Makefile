@@ -100,13 +100,21 @@ parity: deps torch-python
 	[ -f $(PARITY_DIR)/pymaf_full_io.npz ] || "$$py" tools/make_pymaf_fixtures.py --size full --out $(PARITY_DIR)
 	$(SWIFT) build -c release --product pymaf-video
 	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	[ -f $(PARITY_DIR)/pymaf_full_io_float64.npz ] || "$$py" tools/pymaf_float64_reference.py --checkpoint $(PARITY_DIR)/pymaf_full_zip.pt \
+	  --inputs $(PARITY_DIR)/pymaf_full_inputs.npy --out $(PARITY_DIR)/pymaf_full_io_float64.npz; \
+	echo "distance from the float64 result (information: both float32 results are this far from it):"; \
+	"$$py" tools/compare_pymaf_outputs.py $(PARITY_DIR)/pymaf_full_io_float64.npz $(PARITY_DIR)/pymaf_full_io.npz --label "PyTorch float32" --tolerance inf; \
+	failed=0; \
 	for format in zip legacy; do for batch in 1 8; do \
-	  $(RELEASE)/pymaf-video regress --checkpoint $(PARITY_DIR)/pymaf_full_$$format.pt --input $(PARITY_DIR)/pymaf_full_inputs.npy \
-	    --output $(PARITY_DIR)/swift_$${format}_$$batch.npz --model_batch_size $$batch --threads 2 --save_iterations || exit 1; \
+	  env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-video regress --checkpoint $(PARITY_DIR)/pymaf_full_$$format.pt \
+	    --input $(PARITY_DIR)/pymaf_full_inputs.npy --output $(PARITY_DIR)/swift_$${format}_$$batch.npz \
+	    --model_batch_size $$batch --threads 2 --save_iterations || exit 1; \
+	  "$$py" tools/compare_pymaf_outputs.py $(PARITY_DIR)/pymaf_full_io_float64.npz $(PARITY_DIR)/swift_$${format}_$$batch.npz \
+	    --label "float64 vs $$format, batch $$batch" --tolerance inf; \
 	  "$$py" tools/compare_pymaf_outputs.py $(PARITY_DIR)/pymaf_full_io.npz $(PARITY_DIR)/swift_$${format}_$$batch.npz \
-	    --label "$$format, batch $$batch" || exit 1; \
-	done; done
+	    --label "$$format, batch $$batch" || failed=1; \
+	done; done; exit $$failed
 
 bench-compare: bench-deps torch-python
 	$(SWIFT) build -c release --product pymaf-bench
-	PYMAF_TORCH_PYTHON="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}" $(RELEASE)/pymaf-bench regress
+	PYMAF_TORCH_PYTHON="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}" env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench regress

@@ -16,14 +16,9 @@ import make_pymaf_fixtures as fixtures
 import pymaf_reference as ref
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--checkpoint', required=True)
-    parser.add_argument('--inputs', required=True)
-    parser.add_argument('--threads', type=int, default=2)
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    state = torch.load(args.checkpoint, map_location='cpu', weights_only=True)['model']
+def load_model(checkpoint):
+    """The fixture network with the checkpoint's weights and buffers, in eval mode."""
+    state = torch.load(checkpoint, map_location='cpu', weights_only=True)['model']
     V = state['regressor.0.smpl.v_template'].shape[0]
     cfg = dict(width=state['feature_extractor.conv1.weight'].shape[0],
                deconv=state['deconv_layers.0.weight'].shape[1],
@@ -38,6 +33,17 @@ def main():
     renamed = {k.replace('.smpl.', '.smpl.inner.'): v for k, v in state.items()}
     model.load_state_dict(renamed, strict=True)
     model.eval()
+    return model
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--checkpoint', required=True)
+    parser.add_argument('--inputs', required=True)
+    parser.add_argument('--threads', type=int, default=2)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    model = load_model(args.checkpoint)
     x = torch.from_numpy(np.load(args.inputs))
     with torch.no_grad():
         for batch in (1, 8):

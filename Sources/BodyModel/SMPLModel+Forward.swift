@@ -15,15 +15,24 @@ extension SMPLModel {
     /// - Returns: vertices (N, V, 3), joints (N, 24, 3), joints49 (N, 49, 3).
     /// - Complexity: O(N·V·(207 + B + 24·12)), three GEMMs over the batch.
     public func forward(betas: [Float], rotations: [Float]) -> SMPLOutput {
-        let J = Self.jointCount, V = vertexCount, B = betaCount, P = Self.poseFeatureCount
+        let J = Self.jointCount, V = vertexCount, B = betaCount
         precondition(rotations.count % (J * 9) == 0, "SMPLModel.forward: rotations must be (N, 24, 3, 3), got \(rotations.count) values")
         let N = rotations.count / (J * 9)
         precondition(betas.count == N * B, "SMPLModel.forward: betas must be (\(N), \(B)), got \(betas.count) values")
 
+        let (vertices, posedJoints) = pose(SkinnedMesh(self), betas: betas, rotations: rotations, count: N)
+        let joints49 = selectJoints49(vertices: vertices, joints: posedJoints, count: N)
+        return SMPLOutput(count: N, vertexCount: V, vertices: vertices, joints: posedJoints, joints49: joints49)
+    }
+
+    /// Steps 1–4 on `mesh` (all of the body's vertices, or a subset): posed vertices (N, V', 3)
+    /// and posed joints (N, 24, 3). The joints come from the whole body's regressor either way.
+    func pose(_ mesh: SkinnedMesh, betas: [Float], rotations: [Float], count N: Int) -> (vertices: [Float], joints: [Float]) {
+        let J = Self.jointCount, V = mesh.vertexCount, B = betaCount, P = Self.poseFeatureCount
         // v_shaped (N, V·3) = v_template + β (N, B) · shapedirsᵀ (B, V·3)
         var vertices = [Float](repeating: 0, count: N * V * 3)
-        for n in 0..<N { vertices.replaceSubrange(n * V * 3..<(n + 1) * V * 3, with: vTemplate) }
-        MatrixProduct.multiply(m: N, n: V * 3, k: B, a: betas, b: shapedirs, transposeB: true, c: &vertices, accumulate: true)
+        for n in 0..<N { vertices.replaceSubrange(n * V * 3..<(n + 1) * V * 3, with: mesh.vTemplate) }
+        MatrixProduct.multiply(m: N, n: V * 3, k: B, a: betas, b: mesh.shapedirs, transposeB: true, c: &vertices, accumulate: true)
 
         // J (N, 24·3) = templateJoints + β (N, B) · jointShapedirsᵀ (B, 24·3)
         var restJoints = [Float](repeating: 0, count: N * J * 3)
@@ -38,7 +47,7 @@ extension SMPLModel {
                 feature[n * P + e] = (e % 9) % 4 == 0 ? value - 1 : value
             }
         }
-        MatrixProduct.multiply(m: N, n: V * 3, k: P, a: feature, b: posedirs, c: &vertices, accumulate: true)
+        MatrixProduct.multiply(m: N, n: V * 3, k: P, a: feature, b: mesh.posedirs, c: &vertices, accumulate: true)
 
         // Rigid transforms: posed joints (N, 24, 3) and skinning transforms (24, N·12) as 3×4 rows.
         var posedJoints = [Float](repeating: 0, count: N * J * 3)
@@ -67,7 +76,7 @@ extension SMPLModel {
 
         // Per-vertex transforms (V, N·12) = lbs_weights (V, 24) · skinning (24, N·12), then apply.
         var blended = [Float](repeating: 0, count: V * N * 12)
-        MatrixProduct.multiply(m: V, n: N * 12, k: J, a: lbsWeights, b: skinning, c: &blended)
+        MatrixProduct.multiply(m: V, n: N * 12, k: J, a: mesh.lbsWeights, b: skinning, c: &blended)
         for n in 0..<N {
             for v in 0..<V {
                 let base = (n * V + v) * 3
@@ -80,9 +89,7 @@ extension SMPLModel {
                 }
             }
         }
-
-        let joints49 = selectJoints49(vertices: vertices, joints: posedJoints, count: N)
-        return SMPLOutput(count: N, vertexCount: V, vertices: vertices, joints: posedJoints, joints49: joints49)
+        return (vertices, posedJoints)
     }
 
     /// Joints of the shaped body in the rest pose, J_regressor · (v_template + shapedirs·β).

@@ -23,8 +23,8 @@ struct DeconvPyramid {
         self.blocks = blocks
     }
 
-    /// Block `t`: (N, Cin, H, W) → (N, 256, 2H, 2W).
+    /// Block `t`, batch-inner like the trunk: (Cin, N, H, W) → (256, N, 2H, 2W).
     func callAsFunction(_ t: Int, _ x: Tensor, workspace: Workspace) -> Tensor {
-        blocks[t](x, activation: .relu, workspace: workspace)
+        blocks[t](x, activation: .relu, layout: .cnhw, workspace: workspace)
     }
 }

@@ -40,34 +40,46 @@ struct MeshAlignedFeatureExtractor {
         return (left, right)
     }
 
-    /// Features of the map at the points: (N, C, H, W), (N, P, 2) normalized → (N, 5·P).
+    /// Features of the map at the points: (C, N, H, W) batch-inner as the deconvolutions leave it,
+    /// (N, P, 2) normalized → (N, 5·P).
+    ///
+    /// All crops' points go through each layer as one GEMM (N·P columns), not one per crop.
     func callAsFunction(_ featureMap: Tensor, points: Tensor) -> [Float] {
-        let sampled = gridSample(featureMap, points: points)            // (N, C, P)
-        let n = sampled.shape[0], c = channels, p = sampled.shape[2]
+        let sampled = gridSample(featureMap, points: points, layout: .cnhw)   // (N, C, P)
+        let n = sampled.shape[0], c = channels, p = sampled.shape[2], np = n * p
         let out = PyMAFArchitecture.pointFeatureCount
         precondition(sampled.shape[1] == c, "MeshAlignedFeatureExtractor: feature map has \(sampled.shape[1]) channels, expected \(c)")
-        var result = [Float](repeating: 0, count: n * out * p)         // (N, 5, P): channel-major per crop
-        var y1 = [Float](repeating: 0, count: hidden1 * p)              // (h1, P)
-        var y2 = [Float](repeating: 0, count: hidden2 * p)              // (h2, P)
-        sampled.data.withUnsafeBufferPointer { f in
-            result.withUnsafeMutableBufferPointer { r in
+        var f = [Float](repeating: 0, count: c * np)                    // (C, N·P): crop i's points at columns i·P..<(i+1)·P
+        sampled.data.withUnsafeBufferPointer { s in
+            f.withUnsafeMutableBufferPointer { f in
                 for i in 0..<n {
-                    let fi = f.baseAddress! + i * c * p                   // (C, P)
-                    let ri = r.baseAddress! + i * out * p                 // (5, P)
-                    Self.layer(weights: w0, bias: b0, rows: hidden1, input: fi, inputRows: c, p: p, into: &y1)
-                    Self.leakyReLU(&y1)
-                    y1.withUnsafeBufferPointer { y in
-                        Self.layer(weights: w1y, bias: b1, rows: hidden2, input: y.baseAddress!, inputRows: hidden1, p: p, into: &y2)
+                    for ch in 0..<c {
+                        (f.baseAddress! + ch * np + i * p).update(from: s.baseAddress! + (i * c + ch) * p, count: p)
                     }
-                    Self.accumulate(weights: w1f, rows: hidden2, input: fi, inputRows: c, p: p, into: &y2)
-                    Self.leakyReLU(&y2)
-                    var y3 = [Float](repeating: 0, count: out * p)
-                    y2.withUnsafeBufferPointer { y in
-                        Self.layer(weights: w2y, bias: b2, rows: out, input: y.baseAddress!, inputRows: hidden2, p: p, into: &y3)
-                    }
-                    Self.accumulate(weights: w2f, rows: out, input: fi, inputRows: c, p: p, into: &y3)
-                    for k in 0..<(out * p) { ri[k] = max(y3[k], 0) }
                 }
+            }
+        }
+        var y1 = [Float](repeating: 0, count: hidden1 * np)             // (h1, N·P)
+        var y2 = [Float](repeating: 0, count: hidden2 * np)             // (h2, N·P)
+        var y3 = [Float](repeating: 0, count: out * np)                 // (5, N·P)
+        f.withUnsafeBufferPointer { f in
+            let features = f.baseAddress!
+            Self.layer(weights: w0, bias: b0, rows: hidden1, input: features, inputRows: c, p: np, into: &y1)
+            Self.leakyReLU(&y1)
+            y1.withUnsafeBufferPointer { y in
+                Self.layer(weights: w1y, bias: b1, rows: hidden2, input: y.baseAddress!, inputRows: hidden1, p: np, into: &y2)
+            }
+            Self.accumulate(weights: w1f, rows: hidden2, input: features, inputRows: c, p: np, into: &y2)
+            Self.leakyReLU(&y2)
+            y2.withUnsafeBufferPointer { y in
+                Self.layer(weights: w2y, bias: b2, rows: out, input: y.baseAddress!, inputRows: hidden2, p: np, into: &y3)
+            }
+            Self.accumulate(weights: w2f, rows: out, input: features, inputRows: c, p: np, into: &y3)
+        }
+        var result = [Float](repeating: 0, count: n * out * p)         // (N, 5, P): channel-major per crop
+        for i in 0..<n {
+            for r in 0..<out {
+                for k in 0..<p { result[(i * out + r) * p + k] = max(y3[r * np + i * p + k], 0) }
             }
         }
         return result
@@ -126,6 +138,16 @@ struct SparseRows: Sendable {
         self.rowStart = rowStart
         self.columnIndex = columnIndex
         self.values = values
+    }
+
+    /// The columns that hold non-zeros (increasing), and the matrix over just those columns
+    /// (rows, used.count): `apply` of it to those columns' points equals `apply` of self.
+    func compacted() -> (used: [Int], matrix: SparseRows) {
+        let used = Array(Set(columnIndex)).sorted()
+        var position = [Int](repeating: -1, count: columns)
+        for (i, c) in used.enumerated() { position[c] = i }
+        return (used, SparseRows(rows: rows, columns: used.count, rowStart: rowStart, columnIndex: columnIndex.map { position[$0] },
+                                 values: values))
     }
 
     /// Applies the matrix to each of N point sets: (N, columns, 3) → (N, rows, 3).

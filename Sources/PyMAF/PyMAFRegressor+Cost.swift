@@ -44,7 +44,7 @@ public struct RegressionTimings: Sendable, Equatable {
     public var meshAlignedFeatures: Double = 0
     /// fc1/fc2/dec* of the three regressors.
     public var regressors: Double = 0
-    /// 6D → matrices, the four SMPL evaluations, axis-angle.
+    /// 6D → matrices, SMPL (the final body; intermediate ones at Dmap's vertices only), axis-angle.
     public var bodyModel: Double = 0
 
     public init() {}

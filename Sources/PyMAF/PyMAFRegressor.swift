@@ -32,6 +32,12 @@ public final class PyMAFRegressor {
     let extractors: [MeshAlignedFeatureExtractor]
     let regressors: [ParameterRegressor]
     let downsampling: [SparseRows]
+    /// Between iterations only the vertices Dmap reads are needed: per Dmap (iterations 1, 2),
+    /// the body restricted to its non-zero columns and Dmap over just those columns.
+    let meshPointSources: [(body: SMPLVertexSubset, downsampling: SparseRows)]
+    /// The initial estimate's rotations (24, 3, 3) and body (one crop; the same for every crop).
+    let meanRotations: [Float]
+    let meanBody: SMPLOutput
     let gridPoints: [Float]
     let workspace = Workspace(threadCount: max(1, BLAS.threadCount))
 
@@ -75,6 +81,12 @@ public final class PyMAFRegressor {
         bodyModel = assets.body
         meanParameters = assets.mean
         downsampling = assets.downsampling
+        meshPointSources = assets.downsampling.map { dmap in
+            let (used, compact) = dmap.compacted()
+            return (assets.body.subset(vertices: used), compact)
+        }
+        meanRotations = Rotation.matrix(from6D: assets.mean.pose)
+        meanBody = assets.body.forward(betas: assets.mean.shape, rotations: meanRotations)
         gridPoints = assets.gridPoints
         guard gridPoints.count == 2 * architecture.gridPointCount else {
             throw PyMAFError.weightsMismatch(checkpoint: name, missing: [], unexpected: [], shapeMismatches: [
@@ -115,33 +127,44 @@ public final class PyMAFRegressor {
             return result
         }
         var record = IterationRecord(count: n, vertexCount: bodyModel.vertexCount, keepsBodies: keepsIterations)
-        var features = timed(\.trunk) { trunk(x, workspace: workspace) }                // (N, 2048, 7, 7)
+        var features = timed(\.trunk) { trunk(x, workspace: workspace) }                // (2048, N, 7, 7), batch-inner
         var estimate = ParameterEstimate(mean: meanParameters, count: n)
-        var body = timed(\.bodyModel) { evaluate(estimate) }
-        timed(\.bodyModel) { record.append(estimate, body) }
+        timed(\.bodyModel) {
+            record.append(estimate, rotations: repeated(meanRotations, n), body: keepsIterations ? meanBody.repeated(n) : nil)
+        }
+        var meshPoints: [Float] = []       // (N, 431, 3): the last estimate's downsampled mesh
+        var final: (rotations: [Float], body: SMPLOutput)?
         for t in 0..<PyMAFArchitecture.iterationCount {
-            features = timed(\.deconvolution) { deconv(t, features, workspace: workspace) }   // (N, 256, 14·2^t, 14·2^t)
+            features = timed(\.deconvolution) { deconv(t, features, workspace: workspace) }   // (256, N, 14·2^t, 14·2^t)
             let sampled = timed(\.meshAlignedFeatures) { () -> [Float] in
                 let points: Tensor
                 if t == 0 {
                     let p = architecture.gridPointCount                                  // (N, 441, 2)
-                    points = Tensor(shape: [n, p, 2], data: Array([[Float]](repeating: gridPoints, count: n).joined()))
+                    points = Tensor(shape: [n, p, 2], data: repeated(gridPoints, n))
                 } else {                                                                 // (N, 431, 2)
-                    points = project(downsampling[t - 1].apply(toPoints: body.output.vertices, count: n), cameras: estimate.camera)
+                    points = project(meshPoints, cameras: estimate.camera)
                 }
                 return extractors[t](features, points: points)                           // (N, 5·P)
             }
             estimate = timed(\.regressors) { regressors[t].refine(features: sampled, estimate: estimate) }
-            body = timed(\.bodyModel) { evaluate(estimate) }
-            timed(\.bodyModel) { record.append(estimate, body) }
+            timed(\.bodyModel) {
+                let rotations = Rotation.matrix(from6D: estimate.pose)                    // (N, 24, 3, 3)
+                let isLast = t == PyMAFArchitecture.iterationCount - 1
+                if isLast || keepsIterations {
+                    let body = bodyModel.forward(betas: estimate.shape, rotations: rotations)
+                    if !isLast { meshPoints = downsampling[t].apply(toPoints: body.vertices, count: n) }
+                    record.append(estimate, rotations: rotations, body: body)
+                    final = (rotations, body)
+                } else {
+                    // Only the next iteration's projection reads this body: pose Dmap's vertices alone.
+                    let source = meshPointSources[t]
+                    let vertices = source.body.vertices(betas: estimate.shape, rotations: rotations)  // (N, S, 3)
+                    meshPoints = source.downsampling.apply(toPoints: vertices, count: n)
+                    record.append(estimate, rotations: rotations, body: nil)
+                }
+            }
         }
-        return record.output(final: body, camera: estimate.camera)
-    }
-
-    /// SMPL on the estimate: rotations (N, 24, 3, 3) and the posed body.
-    func evaluate(_ estimate: ParameterEstimate) -> (rotations: [Float], output: SMPLOutput) {
-        let rotations = Rotation.matrix(from6D: estimate.pose)
-        return (rotations, bodyModel.forward(betas: estimate.shape, rotations: rotations))
+        return record.output(final: final!, camera: estimate.camera)
     }
 
     /// Downsampled meshes (N, P, 3) through each crop's camera → normalized points (N, P, 2).
@@ -189,20 +212,36 @@ struct IterationRecord {
         return out
     }
 
-    mutating func append(_ estimate: ParameterEstimate, _ body: (rotations: [Float], output: SMPLOutput)) {
-        theta += Self.theta(estimate, rotations: body.rotations)
+    /// Records one iteration: theta always; rotations, vertices and joints when keeping bodies
+    /// (then `body` must be given).
+    mutating func append(_ estimate: ParameterEstimate, rotations r: [Float], body: SMPLOutput?) {
+        theta += Self.theta(estimate, rotations: r)
         if keepsBodies {
-            rotations += body.rotations
-            vertices += body.output.vertices
-            joints += body.output.joints49
+            guard let body else { preconditionFailure("IterationRecord: keeping bodies, but an iteration came without one") }
+            rotations += r
+            vertices += body.vertices
+            joints += body.joints49
         }
     }
 
-    func output(final body: (rotations: [Float], output: SMPLOutput), camera: [Float]) -> RegressionOutput {
+    func output(final: (rotations: [Float], body: SMPLOutput), camera: [Float]) -> RegressionOutput {
         let last = Array(theta[(RegressionOutput.iterationCount - 1) * count * 85..<RegressionOutput.iterationCount * count * 85])
         return RegressionOutput(
-            count: count, vertexCount: vertexCount, theta: last, rotations: body.rotations, vertices: body.output.vertices,
-            joints: body.output.joints49, predCam: camera, thetaIterations: theta, rotationIterations: rotations,
+            count: count, vertexCount: vertexCount, theta: last, rotations: final.rotations, vertices: final.body.vertices,
+            joints: final.body.joints49, predCam: camera, thetaIterations: theta, rotationIterations: rotations,
             vertexIterations: vertices, jointIterations: joints)
+    }
+}
+
+/// `values` n times over.
+func repeated(_ values: [Float], _ n: Int) -> [Float] {
+    Array([[Float]](repeating: values, count: n).joined())
+}
+
+extension SMPLOutput {
+    /// This output's bodies n times over (for the initial estimate, the same for every crop).
+    func repeated(_ n: Int) -> SMPLOutput {
+        SMPLOutput(count: count * n, vertexCount: vertexCount, vertices: PyMAF.repeated(vertices, n),
+                   joints: PyMAF.repeated(joints, n), joints49: PyMAF.repeated(joints49, n))
     }
 }

@@ -2,7 +2,8 @@ import Tensor
 
 /// ResNet-50 trunk of PyMAF (`feature_extractor.*`, models/hmr.py): 7×7/2 stem, 3×3/2 max-pool,
 /// four layers of bottlenecks. Batch-norms are folded into the convolutions at load.
-/// (N, 3, 224, 224) → (N, 2048, 7, 7).
+/// (N, 3, 224, 224) → (2048, N, 7, 7): activations are kept batch-inner (`.cnhw`) throughout,
+/// so every layer's GEMM spans all frames without copying them in and out.
 struct ResNetTrunk {
     /// `conv1` + `bn1`, 7×7 stride 2 pad 3, ReLU.
     let stem: Conv2D
@@ -28,10 +29,10 @@ struct ResNetTrunk {
         self.layers = layers
     }
 
-    /// (N, 3, H, W) → (N, 32·stem, H/32, W/32).
+    /// (N, 3, H, W) → (32·stem, N, H/32, W/32), batch-inner.
     func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
-        var y = stem(x, activation: .relu, workspace: workspace)           // (N, 64, 112, 112)
-        y = maxPool2d(y, kernel: 3, stride: 2, padding: 1)                  // (N, 64, 56, 56)
+        var y = stem(swappingBatchAndChannels(x), activation: .relu, layout: .cnhw, workspace: workspace)  // (64, N, 112, 112)
+        y = maxPool2d(y, kernel: 3, stride: 2, padding: 1)                  // (64, N, 56, 56): planes pool alike in either layout
         for layer in layers {
             for block in layer { y = block(y, workspace: workspace) }       // 56² → 56², 28², 14², 7²
         }
@@ -56,11 +57,12 @@ struct Bottleneck {
             : nil
     }
 
+    /// x (in, N, H, W) → (4·planes, N, H/stride, W/stride), batch-inner.
     func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
-        let y1 = conv1(x, activation: .relu, workspace: workspace)
-        let y2 = conv2(y1, activation: .relu, workspace: workspace)
-        let skip = downsample.map { $0(x, workspace: workspace) } ?? x
-        return conv3(y2, adding: skip, activation: .relu, workspace: workspace)
+        let y1 = conv1(x, activation: .relu, layout: .cnhw, workspace: workspace)
+        let y2 = conv2(y1, activation: .relu, layout: .cnhw, workspace: workspace)
+        let skip = downsample.map { $0(x, layout: .cnhw, workspace: workspace) } ?? x
+        return conv3(y2, adding: skip, activation: .relu, layout: .cnhw, workspace: workspace)
     }
 }
 

@@ -207,23 +207,25 @@ enum TensorBench {
             deconvs = deconvShapes.enumerated().map { TensorBench.deconv(cin: $1.cin, cout: $1.cout, seed: UInt64(2000 + $0)) }
         }
 
-        /// x (N, 3, 224, 224) → the last deconv's output (N, 256, 56, 56).
-        func callAsFunction(_ x: Tensor, workspace: Workspace) -> Tensor {
-            var h = maxPool2d(stem(x, activation: .relu, workspace: workspace), kernel: 3, stride: 2, padding: 1)
+        /// x (N, 3, 224, 224) → the last deconv's output (N, 256, 56, 56), with the activations
+        /// in between stored in `layout` (.cnhw: converted once on the way in and out).
+        func callAsFunction(_ x: Tensor, layout: ActivationLayout, workspace: Workspace) -> Tensor {
+            let input = layout == .cnhw ? swappingBatchAndChannels(x) : x
+            var h = maxPool2d(stem(input, activation: .relu, layout: layout, workspace: workspace), kernel: 3, stride: 2, padding: 1)
             var a = Tensor(shape: []), b = Tensor(shape: []), identity = Tensor(shape: [])
             for block in blocks {
-                block.c1.forward(h, activation: .relu, workspace: workspace, into: &a)
-                block.c2.forward(a, activation: .relu, workspace: workspace, into: &b)
+                block.c1.forward(h, activation: .relu, layout: layout, workspace: workspace, into: &a)
+                block.c2.forward(a, activation: .relu, layout: layout, workspace: workspace, into: &b)
                 if let ds = block.downsample {
-                    ds.forward(h, workspace: workspace, into: &identity)
-                    block.c3.forward(b, adding: identity, activation: .relu, workspace: workspace, into: &h)
+                    ds.forward(h, layout: layout, workspace: workspace, into: &identity)
+                    block.c3.forward(b, adding: identity, activation: .relu, layout: layout, workspace: workspace, into: &h)
                 } else {
-                    block.c3.forward(b, adding: h, activation: .relu, workspace: workspace, into: &a)
+                    block.c3.forward(b, adding: h, activation: .relu, layout: layout, workspace: workspace, into: &a)
                     swap(&a, &h)
                 }
             }
-            for d in deconvs { h = d(h, activation: .relu, workspace: workspace) }
-            return h
+            for d in deconvs { h = d(h, activation: .relu, layout: layout, workspace: workspace) }
+            return layout == .cnhw ? swappingBatchAndChannels(h) : h
         }
     }
 
@@ -234,11 +236,14 @@ enum TensorBench {
             + deconvShapes.reduce(0) { $0 + 2 * Double($1.cin * $1.cout * 16 * $1.size * $1.size) }
         for batch in batches {
             let x = Tensor(shape: [batch, 3, 224, 224], data: randomFloats(batch * 3 * 224 * 224, scale: 2, seed: 77))
-            var y = Tensor(shape: [])
-            let t = measure { y = net(x, workspace: workspace) }
-            let s = t.wall / Double(batch)
-            precondition(y.data.allSatisfy(\.isFinite), "trunk produced non-finite values")
-            print("   trunk (ResNet-50 + 3 deconvs) batch \(batch): \(format(s * 1e3, 2)) ms/frame, \(format(flops / s / 1e9, 0)) GFLOP/s, \(format(flops * Double(batch) / t.cpu / 1e9, 0)) GFLOP per CPU-s (\(format(flops / 1e9, 2)) GFLOP/frame), scratch \((workspace.floatCount * 4) >> 20) MiB")
+            // Both layouts in the same run, for a side-by-side figure on a machine others share.
+            for layout in [ActivationLayout.nchw, .cnhw] {
+                var y = Tensor(shape: [])
+                let t = measure { y = net(x, layout: layout, workspace: workspace) }
+                let s = t.wall / Double(batch)
+                precondition(y.data.allSatisfy(\.isFinite), "trunk produced non-finite values")
+                print("   trunk (ResNet-50 + 3 deconvs) \(layout) batch \(batch): \(format(s * 1e3, 2)) ms/frame, \(format(flops / s / 1e9, 0)) GFLOP/s, \(format(flops * Double(batch) / t.cpu / 1e9, 0)) GFLOP per CPU-s (\(format(flops / 1e9, 2)) GFLOP/frame), scratch \((workspace.floatCount * 4) >> 20) MiB")
+            }
         }
     }
 }

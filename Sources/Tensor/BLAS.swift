@@ -48,9 +48,46 @@ public enum BLAS {
         precondition(ldb >= max(1, transposeB ? k : n), "BLAS.sgemm: ldb \(ldb) too small")
         precondition(ldc >= max(1, n), "BLAS.sgemm: ldc \(ldc) too small")
         if m == 0 || n == 0 { return }
+        if k > 0 && (m == 1 || n == 1) {
+            vectorProduct(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                          a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
         cblas_sgemm(
             CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
             blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+
+    /// sgemm with one row (m = 1) or one column (n = 1) of C, as a matrix–vector product.
+    ///
+    /// OpenBLAS 0.3.21's sgemm packs both operands even then, re-copying a whole weight matrix
+    /// (a 17 MB SMPL `posedirs`, a 10 MB regressor layer) to multiply it by one vector; sgemv
+    /// streams it once. With beta = 0, C is cleared first so that, as with sgemm, its old
+    /// contents (NaN included) never reach the result.
+    ///
+    /// The corresponding C function is `cblas_sgemv`.
+    private static func vectorProduct(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 1 {
+            // c (1, n) = op(A) row (k, stride x) · op(B) (k, n): y = op(B)ᵀ·x.
+            let x = a, incx = transposeA ? lda : 1          // A is (k, 1) with ld lda, or (1, k)
+            if beta == 0 { c.update(repeating: 0, count: n) }
+            // op(B) (k, n): B stored (k, n) → y = Bᵀx; B stored (n, k) → y = Bx.
+            cblas_sgemv(CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
+                        blasint(transposeB ? n : k), blasint(transposeB ? k : n), alpha, b, blasint(ldb),
+                        x, blasint(incx), beta, c, 1)
+        } else {
+            // c (m, 1), stride ldc = op(A) (m, k) · op(B) column (k, stride x).
+            let x = b, incx = transposeB ? 1 : ldb          // B is (1, k), or (k, 1) with ld ldb
+            if beta == 0 { for i in 0..<m { c[i * ldc] = 0 } }
+            // op(A) (m, k): A stored (m, k) → y = Ax; A stored (k, m) → y = Aᵀx.
+            cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans,
+                        blasint(transposeA ? k : m), blasint(transposeA ? m : k), alpha, a, blasint(lda),
+                        x, blasint(incx), beta, c, blasint(ldc))
+        }
     }
 
     /// C ← alpha·op(A)·op(B) + beta·C over tightly packed row-major arrays.

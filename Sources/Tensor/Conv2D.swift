@@ -73,24 +73,34 @@ public struct Conv2D: Sendable {
         return out
     }
 
+    /// y = activation(conv(x) + bias + residual) with x, residual and y in `layout`
+    /// ((N, C, H, W) or (C, N, H, W)).
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor? = nil, activation: Activation = .none,
+                               layout: ActivationLayout, workspace: Workspace) -> Tensor {
+        var out = Tensor(shape: [])
+        forward(x, adding: residual, activation: activation, layout: layout, workspace: workspace, into: &out)
+        return out
+    }
+
     /// As `callAsFunction`, writing into `out` (its storage is reused when the size matches).
+    /// `layout` is that of x, residual and out alike.
     public func forward(_ x: Tensor, adding residual: Tensor? = nil, activation: Activation = .none,
-                        workspace: Workspace, into out: inout Tensor) {
-        let (n, cin, h, w) = x.nchw("Conv2D")
+                        layout: ActivationLayout = .nchw, workspace: Workspace, into out: inout Tensor) {
+        let (n, cin, h, w) = layout.extents(x, "Conv2D")
         precondition(cin == inChannels, "Conv2D: input has \(cin) channels, layer expects \(inChannels)")
         let g = geometry(height: h, width: w)
         precondition(g.outHeight >= 1 && g.outWidth >= 1, "Conv2D: \(h)×\(w) input too small for the kernel")
-        let outShape = [n, outChannels, g.outHeight, g.outWidth]
+        let outShape = layout.shape(n: n, c: outChannels, h: g.outHeight, w: g.outWidth)
         if let residual { precondition(residual.shape == outShape, "Conv2D: residual \(residual.shape) ≠ output \(outShape)") }
         out.prepare(shape: outShape)
         x.data.withUnsafeBufferPointer { px in
             out.data.withUnsafeMutableBufferPointer { po in
                 withOptionalPointer(residual) { pr in
                     if isDepthwise {
-                        depthwise(px.baseAddress!, batch: n, g, residual: pr, activation: activation,
+                        depthwise(px.baseAddress!, batch: n, g, residual: pr, activation: activation, layout: layout,
                                   threads: workspace.threadCount, into: po.baseAddress!)
                     } else {
-                        gemmConvolution(px.baseAddress!, batch: n, g, residual: pr, activation: activation,
+                        gemmConvolution(px.baseAddress!, batch: n, g, residual: pr, activation: activation, layout: layout,
                                         workspace: workspace, into: po.baseAddress!)
                     }
                 }
@@ -99,21 +109,29 @@ public struct Conv2D: Sendable {
     }
 
     /// im2col (or the input itself) × weights, per frame or for all frames at once.
-    private func gemmConvolution(_ x: UnsafePointer<Float> /*(N, Cin, H, W)*/, batch n: Int, _ g: WindowGeometry,
-                                 residual: UnsafePointer<Float>? /*(N, Cout, OH, OW)*/, activation: Activation,
-                                 workspace: Workspace, into out: UnsafeMutablePointer<Float> /*(N, Cout, OH, OW)*/) {
+    ///
+    /// In `.cnhw` the output is itself the (Cout, N·P) matrix of all frames' GEMM results: each
+    /// GEMM (all frames, or one frame for large planes) writes its columns of it directly (leading
+    /// dimension N·P), 1×1 stride-1 layers read the input in place likewise, and the bias /
+    /// residual / activation pass runs in place.
+    private func gemmConvolution(_ x: UnsafePointer<Float> /*(N, Cin, H, W) or (Cin, N, H, W)*/, batch n: Int, _ g: WindowGeometry,
+                                 residual: UnsafePointer<Float>? /*as out*/, activation: Activation, layout: ActivationLayout,
+                                 workspace: Workspace, into out: UnsafeMutablePointer<Float> /*(N, Cout, OH, OW) or (Cout, N, OH, OW)*/) {
         let cin = inChannels, cout = outChannels, threads = workspace.threadCount
         let planeIn = g.height * g.width
         let plane = g.outHeight * g.outWidth                        // P
         let m = cout / groups                                        // rows of one group's GEMM
         let k = (cin / groups) * kernelHeight * kernelWidth          // its depth
         let taps = kernelHeight * kernelWidth
+        let inner = layout == .cnhw
         let batched = n > 1 && plane < Conv2D.batchedPlaneLimit
         let frames = batched ? n : 1                                 // frames per GEMM
         let np = frames * plane                                      // GEMM N
-        let pointwiseInPlace = isPointwise && !batched               // the input is already the columns
+        let direct = inner || !batched                               // the GEMM writes the output itself
+        let ld = inner ? n * plane : np                              // row length of the output (and of an in-place input)
+        let pointwiseInPlace = isPointwise && direct                 // the input is already the columns
         let cols = pointwiseInPlace ? nil : workspace.buffer(.columns, count: cin * taps * np)  // (Cin·kH·kW, frames·P)
-        let product = batched ? workspace.buffer(.product, count: cout * np) : nil              // (Cout, N·P)
+        let product = direct ? nil : workspace.buffer(.product, count: cout * np)               // (Cout, N·P)
         weight.data.withUnsafeBufferPointer { pw in
             bias.withUnsafeBufferPointer { pb in
                 let w = pw.baseAddress!  // (groups·M, K)
@@ -123,7 +141,7 @@ public struct Conv2D: Sendable {
                         parallelChunks(frames * cin, threads: threads) { range in
                             for index in range {
                                 let (j, c) = index.quotientAndRemainder(dividingBy: cin)
-                                let src = x + ((first + j) * cin + c) * planeIn
+                                let src = x + layout.plane(frame: first + j, channel: c, frames: n, channels: cin) * planeIn
                                 let dst = cols + c * taps * np + j * plane
                                 if isPointwise {
                                     dst.update(from: src, count: plane)
@@ -133,17 +151,18 @@ public struct Conv2D: Sendable {
                             }
                         }
                     }
-                    let columns = cols.map { UnsafePointer($0) } ?? x + first * cin * planeIn
-                    let y = product ?? out + first * cout * plane  // (Cout, frames·P)
+                    // (K, frames·P) with row length ldb; the output block (Cout, frames·P) with row length ldc.
+                    let (columns, ldb) = cols.map { (UnsafePointer($0), np) } ?? (x + first * (inner ? plane : cin * planeIn), ld)
+                    let (y, ldc) = product.map { ($0, np) } ?? (out + first * (inner ? plane : cout * plane), ld)
                     for gi in 0..<groups {
-                        BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * np, ldb: np,
-                                   c: y + gi * m * np, ldc: np)
+                        BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * ldb, ldb: ldb,
+                                   c: y + gi * m * ldc, ldc: ldc)
                     }
                     parallelChunks(frames * cout, threads: threads) { range in
                         for index in range {
                             let (j, c) = index.quotientAndRemainder(dividingBy: cout)
-                            let offset = ((first + j) * cout + c) * plane
-                            epilogue(out + offset, y + c * np + j * plane, count: plane, bias: pb[c],
+                            let offset = layout.plane(frame: first + j, channel: c, frames: n, channels: cout) * plane
+                            epilogue(out + offset, y + c * ldc + j * plane, count: plane, bias: pb[c],
                                      residual: residual.map { $0 + offset }, activation: activation)
                         }
                     }
@@ -153,9 +172,9 @@ public struct Conv2D: Sendable {
     }
 
     /// Direct depthwise loops: each output row accumulates kH·kW shifted input rows.
-    private func depthwise(_ x: UnsafePointer<Float> /*(N, C, H, W)*/, batch n: Int, _ g: WindowGeometry,
-                           residual: UnsafePointer<Float>?, activation: Activation, threads: Int,
-                           into out: UnsafeMutablePointer<Float> /*(N, C, OH, OW)*/) {
+    private func depthwise(_ x: UnsafePointer<Float> /*(N, C, H, W) or (C, N, H, W)*/, batch n: Int, _ g: WindowGeometry,
+                           residual: UnsafePointer<Float>?, activation: Activation, layout: ActivationLayout, threads: Int,
+                           into out: UnsafeMutablePointer<Float> /*as x, OH × OW planes*/) {
         let channels = outChannels
         let (h, w, s) = (g.height, g.width, g.stride)
         let (oh, ow) = (g.outHeight, g.outWidth)
@@ -164,7 +183,7 @@ public struct Conv2D: Sendable {
             bias.withUnsafeBufferPointer { pb in
                 parallelChunks(n * channels, threads: threads) { range in
                     for index in range {
-                        let c = index % channels
+                        let c = layout == .nchw ? index % channels : index / n
                         let input = x + index * h * w               // (H, W)
                         let output = out + index * oh * ow          // (OH, OW)
                         let taps = pw.baseAddress! + c * kh * kw    // (kH, kW)

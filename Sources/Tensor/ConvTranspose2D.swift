@@ -101,15 +101,24 @@ public struct ConvTranspose2D: Sendable {
         return out
     }
 
+    /// y = activation(convT(x) + bias) with x and y in `layout` ((N, C, H, W) or (C, N, H, W)).
+    public func callAsFunction(_ x: Tensor, activation: Activation = .none, layout: ActivationLayout, workspace: Workspace) -> Tensor {
+        var out = Tensor(shape: [])
+        forward(x, activation: activation, layout: layout, workspace: workspace, into: &out)
+        return out
+    }
+
     /// As `callAsFunction`, writing into `out` (its storage is reused when the size matches).
-    public func forward(_ x: Tensor, activation: Activation = .none, workspace: Workspace, into out: inout Tensor) {
-        let (n, cin, h, w) = x.nchw("ConvTranspose2D")
+    /// `layout` is that of x and out alike (only where planes are read and written differs).
+    public func forward(_ x: Tensor, activation: Activation = .none, layout: ActivationLayout = .nchw, workspace: Workspace,
+                        into out: inout Tensor) {
+        let (n, cin, h, w) = layout.extents(x, "ConvTranspose2D")
         precondition(cin == inChannels, "ConvTranspose2D: input has \(cin) channels, layer expects \(inChannels)")
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh >= 1 && ow >= 1, "ConvTranspose2D: output would be empty for a \(h)×\(w) input")
         let cout = outChannels, s = stride, threads = workspace.threadCount
         let planeIn = h * w, plane = oh * ow
-        out.prepare(shape: [n, cout, oh, ow])
+        out.prepare(shape: layout.shape(n: n, c: cout, h: oh, w: ow))
         x.data.withUnsafeBufferPointer { px in
             bias.withUnsafeBufferPointer { pb in
                 out.data.withUnsafeMutableBufferPointer { po in
@@ -136,7 +145,8 @@ public struct ConvTranspose2D: Sendable {
                                     parallelChunks(frames * cin, threads: threads) { range in
                                         for index in range {
                                             let (j, c) = index.quotientAndRemainder(dividingBy: cin)
-                                            im2col(plane: x + ((first + j) * cin + c) * planeIn, g,
+                                            let source = layout.plane(frame: first + j, channel: c, frames: n, channels: cin)
+                                            im2col(plane: x + source * planeIn, g,
                                                    into: cols + c * ty * tx * np + j * planeP, ld: np)
                                         }
                                     }
@@ -149,7 +159,8 @@ public struct ConvTranspose2D: Sendable {
                                 parallelChunks(frames * cout, threads: threads) { range in
                                     for index in range {
                                         let (j, c) = index.quotientAndRemainder(dividingBy: cout)
-                                        let dst = y + ((first + j) * cout + c) * plane + py * ow + pxx
+                                        let target = layout.plane(frame: first + j, channel: c, frames: n, channels: cout)
+                                        let dst = y + target * plane + py * ow + pxx
                                         let src = product + c * np + j * planeP
                                         for a in 0..<ohp {
                                             epilogue(dst + a * s * ow, src + a * owp, count: owp, bias: pb[c], residual: nil,

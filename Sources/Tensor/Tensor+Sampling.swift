@@ -3,11 +3,12 @@
 /// points as a (N, 1, P, 2) grid: x ∈ [−1, 1] maps to column (x + 1)/2·(W − 1), y to rows;
 /// corners outside the plane contribute zero.
 ///
-/// x (N, C, H, W), points (N, P, 2) as (x, y) → (N, C, P).
+/// x (N, C, H, W) — or (C, N, H, W) with `layout: .cnhw` — and points (N, P, 2) as (x, y)
+/// → (N, C, P).
 ///
 ///     let features = gridSample(phi /*(N, 256, 14, 14)*/, points: grid /*(N, 441, 2)*/)   // (N, 256, 441)
-public func gridSample(_ x: Tensor, points: Tensor) -> Tensor {
-    let (n, c, h, w) = x.nchw("gridSample")
+public func gridSample(_ x: Tensor, points: Tensor, layout: ActivationLayout = .nchw) -> Tensor {
+    let (n, c, h, w) = layout.extents(x, "gridSample")
     precondition(points.shape.count == 3 && points.shape[0] == n && points.shape[2] == 2,
                  "gridSample: points must be (\(n), P, 2), got \(points.shape)")
     let p = points.shape[1]
@@ -35,7 +36,7 @@ public func gridSample(_ x: Tensor, points: Tensor) -> Tensor {
                             weights = (a.1, b.1, cc.1, d.1)
                         }
                         for ch in 0..<c {
-                            let plane = px.baseAddress! + (i * c + ch) * h * w
+                            let plane = px.baseAddress! + layout.plane(frame: i, channel: ch, frames: n, channels: c) * h * w
                             py[(i * c + ch) * p + j] = plane[offsets.0] * weights.0 + plane[offsets.1] * weights.1
                                 + plane[offsets.2] * weights.2 + plane[offsets.3] * weights.3
                         }

@@ -30,6 +30,25 @@ import Testing
         }
     }
 
+    /// A subset poses its vertices exactly as the whole body does (same products over fewer
+    /// columns; the tolerance only allows for OpenBLAS blocking them differently).
+    @Test func vertexSubsetEqualsTheWholeBodyAtItsIndices() throws {
+        let body = try fixture.model()
+        let betas = fixture.floats("betas"), rotations = fixture.floats("rotmat")
+        let whole = body.forward(betas: betas, rotations: rotations)
+        let indices = [5, 0, 63, 17, 17, 40], V = body.vertexCount
+        let part = body.subset(vertices: indices)
+        for count in [1, whole.count] {
+            let v = part.vertices(betas: Array(betas.prefix(count * 10)), rotations: Array(rotations.prefix(count * 216)))
+            #expect(v.count == count * indices.count * 3)
+            var expected: [Float] = []                                    // (count, S, 3)
+            for n in 0..<count {
+                for i in indices { expected += whole.vertices[(n * V + i) * 3..<(n * V + i + 1) * 3] }
+            }
+            #expect(maxScaledError(v, expected) <= 1e-6)
+        }
+    }
+
     @Test func restJointsMatchRegressorOnShapedTemplate() throws {
         let body = try fixture.model()
         let betas = fixture.floats("betas"), reference = fixture.floats("rest_joints")

@@ -26,6 +26,38 @@ import Testing
         #expect(out.vertices == Array(out.vertexIterations.suffix(fixture.count * fixture.vertexCount * 3)))
     }
 
+    /// Without kept iterations the intermediate bodies are posed only at Dmap's vertices and the
+    /// initial one comes from the cache: the answer must not change.
+    @Test(arguments: [1, 8])
+    func answerIsTheSameWithoutKeptIterations(batchSize: Int) throws {
+        let model = try PyMAFRegressor(checkpoint: PyMAFFixture.checkpoint("zip"))
+        model.batchSize = batchSize
+        let lean = try model.regress(fixture.inputs)
+        model.keepsIterations = true
+        let kept = try model.regress(fixture.inputs)
+        #expect(lean.vertexIterations.isEmpty && lean.jointIterations.isEmpty)
+        #expect(maxScaledError(lean.thetaIterations, kept.thetaIterations) <= 1e-5)
+        #expect(maxScaledError(lean.rotations, kept.rotations) <= 1e-5)
+        #expect(maxScaledError(lean.vertices, kept.vertices) <= 1e-5)
+        #expect(maxScaledError(lean.joints, kept.joints) <= 1e-5)
+    }
+
+    /// Dmap over its used columns, applied to those columns' points, is Dmap.
+    @Test func compactedDownsamplingAppliesAsTheWhole() {
+        let dense: [Float] = [0, 0.5, 0, 0.5, 0,
+                              0, 0, 0, 1, 0,
+                              0.25, 0, 0, 0.75, 0]      // (3, 5): columns 0, 1, 3 used
+        let dmap = SparseRows(dense: dense, rows: 3, columns: 5)
+        let (used, compact) = dmap.compacted()
+        #expect(used == [0, 1, 3])
+        let points: [Float] = (0..<30).map { Float($0) / 10 - 1 }         // (2, 5, 3)
+        var usedPoints: [Float] = []                                       // (2, 3, 3)
+        for n in 0..<2 {
+            for c in used { usedPoints += points[(n * 5 + c) * 3..<(n * 5 + c + 1) * 3] }
+        }
+        #expect(compact.apply(toPoints: usedPoints, count: 2) == dmap.apply(toPoints: points, count: 2))
+    }
+
     /// The output must follow the input: different crops give clearly different parameters,
     /// and crop 1 alone gives what it gives inside the batch.
     @Test func outputDependsOnInput() throws {

@@ -38,8 +38,8 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         ConvCase(batch: 2, inChannels: 3, outChannels: 6, height: 7, width: 7, kernel: (3, 3), stride: 1, padding: Padding2D(1), groups: 3),
     ]
 
-    @Test(arguments: cases)
-    func matchesReference(_ c: ConvCase) {
+    /// The layer, an (N, C, H, W) input, the residual if any, and the reference result.
+    static func setUp(_ c: ConvCase) -> (conv: Conv2D, x: Tensor, residual: Tensor?, expected: Reference) {
         var rng = SeededRandom(seed: UInt64(c.inChannels * 1000 + c.height * 10 + c.stride))
         let x = rng.tensor([c.batch, c.inChannels, c.height, c.width])
         let weight = rng.tensor([c.outChannels, c.inChannels / c.groups, c.kernel.0, c.kernel.1], scale: 0.5)
@@ -49,9 +49,43 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let residual = c.residual ? rng.tensor([c.batch, c.outChannels, size.height, size.width]) : nil
         let expected = referenceConv2D(x, weight: weight, bias: bias, stride: c.stride, padding: c.padding, groups: c.groups,
                                        residual: residual, activation: c.activation)
+        return (conv, x, residual, expected)
+    }
+
+    @Test(arguments: cases)
+    func matchesReference(_ c: ConvCase) {
+        let (conv, x, residual, expected) = Self.setUp(c)
         // Two threads for the im2col and output loops, then the one-thread default.
         expected.check(conv(x, adding: residual, activation: c.activation, workspace: Workspace(threadCount: 2)))
         if residual == nil { expected.check(conv(x, activation: c.activation)) }
+    }
+
+    /// The same cases with x, residual and output stored (C, N, H, W).
+    @Test(arguments: cases)
+    func matchesReferenceBatchInner(_ c: ConvCase) {
+        let (conv, x, residual, expected) = Self.setUp(c)
+        for threads in [1, 2] {
+            let y = conv(swappingBatchAndChannels(x), adding: residual.map(swappingBatchAndChannels), activation: c.activation,
+                         layout: .cnhw, workspace: Workspace(threadCount: threads))
+            expected.check(swappingBatchAndChannels(y))
+        }
+    }
+
+    @Test func swappingBatchAndChannelsMovesPlanes() {
+        var rng = SeededRandom(seed: 13)
+        for shape in [[3, 4, 2, 5], [1, 4, 3, 3], [4, 1, 3, 3]] {
+            let x = rng.tensor(shape)
+            let y = swappingBatchAndChannels(x)
+            #expect(y.shape == [shape[1], shape[0], shape[2], shape[3]])
+            let plane = shape[2] * shape[3]
+            for i in 0..<shape[0] {
+                for j in 0..<shape[1] {
+                    #expect(Array(y.data[(j * shape[0] + i) * plane..<(j * shape[0] + i + 1) * plane])
+                            == Array(x.data[(i * shape[1] + j) * plane..<(i * shape[1] + j + 1) * plane]))
+                }
+            }
+            #expect(swappingBatchAndChannels(y) == x)
+        }
     }
 
     @Test func workspaceAndOutputReuseAcrossBatchSizes() {
@@ -117,6 +151,10 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
                                                 activation: c.activation)
         expected.check(layer(x, activation: c.activation))
         expected.check(layer(x, activation: c.activation, workspace: Workspace(threadCount: 2)))
+        for threads in [1, 2] {
+            let y = layer(swappingBatchAndChannels(x), activation: c.activation, layout: .cnhw, workspace: Workspace(threadCount: threads))
+            expected.check(swappingBatchAndChannels(y))
+        }
     }
 
     @Test func foldedBatchNormMatchesLayerThenBatchNorm() {
@@ -177,6 +215,45 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
             }
         }
         Reference(shape: [m, n], values: values, magnitudes: magnitudes, operationCount: k + 2).check(Tensor(shape: [m, n], data: c))
+    }
+
+    /// One row or one column of C (the sgemv path), with padded leading dimensions, every
+    /// transpose, beta 2 and beta 0 over a NaN-filled C (which must not leak into the result).
+    @Test(arguments: [(1, 7), (5, 1), (1, 1)], [(false, false), (true, false), (false, true), (true, true)])
+    func sgemmOneRowOrColumn(_ size: (Int, Int), _ transposes: (Bool, Bool)) {
+        let ((m, n), (ta, tb)) = (size, transposes)
+        let k = 9
+        let lda = (ta ? m : k) + 2, ldb = (tb ? k : n) + 3, ldc = n + 1
+        var rng = SeededRandom(seed: 5)
+        let a = rng.floats((ta ? k : m) * lda, in: -1...1), b = rng.floats((tb ? n : k) * ldb, in: -1...1)
+        let c0 = rng.floats(m * ldc, in: -1...1)
+        for beta: Float in [2, 0] {
+            var c = beta == 0 ? [Float](repeating: .nan, count: m * ldc) : c0
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: pa.baseAddress!, lda: lda,
+                                   b: pb.baseAddress!, ldb: ldb, beta: beta, c: pc.baseAddress!, ldc: ldc)
+                    }
+                }
+            }
+            var values = [Double](), magnitudes = [Double](), got = [Float]()
+            for i in 0..<m {
+                for j in 0..<n {
+                    var sum = 0.0, mag = 0.0
+                    for p in 0..<k {
+                        let av = ta ? a[p * lda + i] : a[i * lda + p], bv = tb ? b[j * ldb + p] : b[p * ldb + j]
+                        sum += Double(av) * Double(bv)
+                        mag += abs(Double(av) * Double(bv))
+                    }
+                    let old = beta == 0 ? 0 : Double(beta) * Double(c0[i * ldc + j])
+                    values.append(0.5 * sum + old)
+                    magnitudes.append(0.5 * mag + abs(old))
+                    got.append(c[i * ldc + j])
+                }
+            }
+            Reference(shape: [m, n], values: values, magnitudes: magnitudes, operationCount: k + 2).check(Tensor(shape: [m, n], data: got))
+        }
     }
 
     @Test func threadCountAndCoreName() {

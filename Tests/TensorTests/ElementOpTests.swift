@@ -90,6 +90,8 @@ import Testing
         #expect(y.data[0] == x.data[0])                 // (−1, −1) → top-left
         #expect(y.data[1] == x.data[7 * 9 - 1])         // (1, 1) → bottom-right
         #expect(y.data[2] == x.data[6 * 9])             // (−1, 1) → bottom-left
+        // The same map stored (C, N, H, W) samples to the same values.
+        #expect(gridSample(swappingBatchAndChannels(x), points: points, layout: .cnhw) == y)
     }
 
     @Test func gridSampleHalfwayAndOutside() {
