@@ -54,14 +54,16 @@ import VideoIO
         return out
     }
 
-    /// Frames where the oracle tells which track is on the blue dancer: both tracks reported,
-    /// and one is nearer the blue torso (horizontally) than the other by more than 0.12 box sides.
+    /// Frames where the oracle tells which track is on the blue dancer: both tracks reported and
+    /// one nearer the blue torso (horizontally) than the other by more than 0.12 box sides; or a
+    /// single track reported within 0.06 box sides of the blue torso (a track briefly taking the
+    /// other dancer while her own track misses).
     static func blueTrack(_ out: [TrackedFrame], blue: [Int: (x: Float, y: Float)]) -> [(frame: Int, track: Int)] {
         var labels: [(frame: Int, track: Int)] = []
-        for tracked in out where tracked.people.count >= 2 {
+        for tracked in out where !tracked.people.isEmpty {
             guard let b = blue[tracked.frame.index] else { continue }
             let d = tracked.people.map { (abs($0.box.centerX - b.x) / ($0.box.width / TrackingOptions().bboxScale), $0.trackID) }.sorted { $0.0 < $1.0 }
-            if d[1].0 - d[0].0 > 0.12 { labels.append((tracked.frame.index, d[0].1)) }
+            if d.count >= 2 ? d[1].0 - d[0].0 > 0.12 : d[0].0 < 0.06 { labels.append((tracked.frame.index, d[0].1)) }
         }
         return labels
     }
