@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Module cut: see README.md ("Modules") and each Sources/<Module>/README.md.
-// Only VideoIO imports CFFmpeg and only Tensor imports COpenBLAS.
+// Only VideoIO imports CFFmpeg and only Tensor imports COpenBLAS and CKernels.
 let package = Package(
     name: "pymaf-video",
     platforms: [.macOS(.v14)],
@@ -27,7 +27,9 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
+        // Our own C kernels (run-time ISA dispatch, so no unsafe flags).
+        .target(name: "CKernels"),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"], exclude: ["README.md"]),
         .target(name: "ModelIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .target(name: "BodyModel", dependencies: ["Tensor"]),
         .target(name: "PyMAF", dependencies: ["Tensor", "ModelIO", "BodyModel"]),

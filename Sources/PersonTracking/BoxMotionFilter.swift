@@ -51,4 +51,11 @@ struct BoxMotionFilter: Sendable, Equatable {
         position += velocity
         velocity *= 0.8
     }
+
+    /// Advances the estimate through a frame with no measurement by staying put and forgetting
+    /// the velocity: for a person hidden by or merged with a neighbour, whose last velocity is
+    /// unreliable and would carry the estimate onto that neighbour.
+    mutating func hold() {
+        velocity = .zero
+    }
 }

@@ -49,9 +49,14 @@ public struct TrackedFrame: Sendable, Equatable {
 /// predicted boxes grown by `redetectRegionScale`, at the detector's resolution. That run's
 /// detections go to the group's tracks one-to-one, cheapest first (hip and shoulder distance to
 /// the prediction within `associationDistance` box sides, plus the size change; no appearance
-/// model). The whole frame is searched every `fullFrameInterval` frames, when no track is live,
-/// and whenever a region run missed a track; its detections serve the missed tracks. Detections
-/// left over start new tracks unless their pose is that of a person already found in the frame.
+/// model; a track that missed the last frame is matched by its hip only). A detection that a
+/// track left without one fits almost as well (within `ambiguityMargin`) is given to nobody.
+/// The whole frame is searched every `fullFrameInterval` frames, when no track is live, and
+/// whenever a region run missed a track; its detections serve the missed tracks, except those
+/// with the pose of a person already matched in this frame. A missed track coasts on its
+/// velocity, or holds still when it shares its region run with another track (people in
+/// contact). Detections left over start new tracks unless their pose is that of a person
+/// already found in the frame.
 /// A new track is reported once it has `minTrackFrames` hits (its earlier frames are held back
 /// and released then, so frame order is kept); one missed before that is dropped; a confirmed
 /// track ends after `maxAge` frames without detection.
@@ -146,16 +151,27 @@ public struct PersonTracker {
         let predictions = tracks.map { $0.filter.predicted() }
         var matched: [Int: PersonDetection] = [:]
         var unclaimed: [PersonDetection] = []
+        var inContact = Set<Int>()
         for group in Self.groups(predictions, within: Self.groupDistance) {
+            if group.count > 1 { inContact.formUnion(group) }
             let detections = detector.detect(frame, in: Self.region(around: group.map { predictions[$0] }, scale: options.redetectRegionScale))
             let (assigned, rest) = assign(group, predictions: predictions, to: detections)
             matched.merge(assigned) { first, _ in first }
             unclaimed += rest
         }
         // 2. The whole frame when due, when no track is live, or for tracks their region missed.
+        //    A whole-frame detection with the pose of a person a region run already gave to a
+        //    track is that person again, not the one the missed track follows: when two people
+        //    are in contact the detector often sees only one of them, and handing that one to
+        //    the missed track as well would pull it onto its neighbour (an identity switch).
+        //    The missed track coasts on its predicted motion instead.
         let missing = tracks.indices.filter { matched[$0] == nil }
         if tracks.isEmpty || framesSeen % options.fullFrameInterval == 0 || !missing.isEmpty {
-            let (assigned, rest) = assign(missing, predictions: predictions, to: detector.detect(frame))
+            let found = Array(matched.values)
+            let fresh = detector.detect(frame).filter { detection in
+                !found.contains { Self.poseDistance($0, detection) < Self.samePersonPoseDistance }
+            }
+            let (assigned, rest) = assign(missing, predictions: predictions, to: fresh)
             matched.merge(assigned) { first, _ in first }
             unclaimed += rest
         }
@@ -178,7 +194,9 @@ public struct PersonTracker {
                 continue
             }
             track.misses += 1
-            track.filter.coast()
+            // Beside another track (sharing its region run) a missed person is most likely
+            // hidden by or merged with that neighbour: hold still rather than drift onto them.
+            if inContact.contains(t) { track.filter.hold() } else { track.filter.coast() }
             guard track.trackID != nil, track.misses <= options.maxAge else { continue }
             if options.missingPolicy == .hold {
                 entries.append(Entry(internalID: track.internalID, box: track.lastBox, score: track.score, held: true))
@@ -212,20 +230,38 @@ public struct PersonTracker {
         for t in candidates {
             for (d, detection) in detections.enumerated() {
                 if let cost = Self.matchCost(predicted: predictions[t], last: tracks[t].detection, detection,
-                                             factor: options.bodyBoxFactor, gate: options.associationDistance) {
+                                             factor: options.bodyBoxFactor, gate: options.associationDistance,
+                                             shoulders: tracks[t].misses == 0) {
                     pairs.append((cost, t, d))
                 }
             }
         }
         pairs.sort { $0.cost < $1.cost }
-        var matched: [Int: PersonDetection] = [:]
+        var matched: [Int: Int] = [:]
+        var order: [Int] = []
         var taken = [Bool](repeating: false, count: detections.count)
         for pair in pairs where matched[pair.track] == nil && !taken[pair.detection] {
-            matched[pair.track] = detections[pair.detection]
+            matched[pair.track] = pair.detection
+            order.append(pair.track)
             taken[pair.detection] = true
         }
-        return (matched, detections.indices.filter { !taken[$0] }.map { detections[$0] })
+        // A detection that a track left without one fits almost as well is ambiguous (two people
+        // in contact, the detector seeing one of them): nobody takes it and both tracks coast,
+        // rather than one of them guessing and perhaps switching to the other person. It stays
+        // taken, so it starts no new track either.
+        let cost = Dictionary(pairs.map { (Pair(track: $0.track, detection: $0.detection), $0.cost) }) { a, _ in a }
+        for t in order {
+            guard let d = matched[t] else { continue }
+            let won = cost[Pair(track: t, detection: d)]!
+            let contested = candidates.contains { other in
+                other != t && matched[other] == nil && (cost[Pair(track: other, detection: d)].map { $0 - won < Self.ambiguityMargin } ?? false)
+            }
+            if contested { matched[t] = nil }
+        }
+        return (matched.mapValues { detections[$0] }, detections.indices.filter { !taken[$0] }.map { detections[$0] })
     }
+
+    private struct Pair: Hashable { var track: Int, detection: Int }
 
     private mutating func confirm(_ track: inout Track) {
         track.trackID = nextTrackID
@@ -273,6 +309,9 @@ public struct PersonTracker {
     /// distance. Measured on the dancers clip, whole frame against a 1.6× region: median 0.08,
     /// 99th percentile 0.26, largest 0.29; two people found in one run differ by at least 0.20.
     static let samePersonPoseDistance: Float = 0.3
+    /// A detection is ambiguous when a track left without one matches it within this much of the
+    /// winner's cost (see `assign`).
+    static let ambiguityMargin: Float = 0.05
 
     static func centreDistance(_ a: PersonBox, _ b: PersonBox) -> Float {
         let dx = a.centerX - b.centerX, dy = a.centerY - b.centerY
@@ -316,12 +355,15 @@ public struct PersonTracker {
     /// Association cost of a detection with a track: the larger of the hip distance to the
     /// predicted centre and the shoulder distance to where the track's last shoulder offset puts
     /// it, in predicted box sides, plus the size change; nil outside the gate or beyond 2× size.
-    static func matchCost(predicted: PersonBox, last: PersonDetection, _ detection: PersonDetection, factor: Float, gate: Float) -> Float? {
+    /// With `shoulders` false (a track that missed the last frame: its last shoulder offset is
+    /// stale, people in contact bend and turn) only the hip counts.
+    static func matchCost(predicted: PersonBox, last: PersonDetection, _ detection: PersonDetection, factor: Float, gate: Float,
+                          shoulders: Bool = true) -> Float? {
         let side = max(predicted.width, 1)
         let hip = SIMD2(predicted.centerX, predicted.centerY)
         let shoulder = hip + last.keypoints[2] - last.keypoints[0]
         let dh = detection.keypoints[0] - hip, ds = detection.keypoints[2] - shoulder
-        let distance = max((dh * dh).sum(), (ds * ds).sum()).squareRoot() / side
+        let distance = (shoulders ? max((dh * dh).sum(), (ds * ds).sum()) : (dh * dh).sum()).squareRoot() / side
         let ratio = max(detection.bodyBox(factor: factor).width, 1) / side
         guard distance < gate, ratio > 0.5, ratio < 2 else { return nil }
         return distance + abs(ratio - 1)

@@ -1,10 +1,17 @@
+internal import CKernels
+
 /// Kernels over channels-last (NHWC) Float32 buffers, for graphs stored that way (TFLite
 /// models such as the BlazePose person detector).
 ///
 /// NHWC makes a 1×1 convolution one GEMM (`[N·H·W, Cin] · [Cout, Cin]ᵀ`) and keeps a
 /// depthwise tap a contiguous run over channels, so these kernels take raw pointers into
-/// preallocated buffers and allocate nothing per call (except `conv2D`'s im2col scratch,
-/// which the caller owns). Every kernel has a plain reference twin in the tests.
+/// preallocated buffers and allocate nothing per call (except `conv2D`'s scratch, which the
+/// caller owns). Every kernel has a plain reference twin in the tests.
+///
+/// Everything here runs in the calling thread. The GEMM is our own C kernel (`CKernels`), not
+/// OpenBLAS: multithreaded OpenBLAS calls from another thread (the PyMAF regressor) hold
+/// OpenBLAS's global lock for a whole call, and the detector's ~100 GEMMs per frame queued
+/// behind them (≈ 2.3 s/frame instead of 50 ms).
 public enum ChannelsLast {
     /// Extents of an NHWC buffer.
     public struct Shape: Sendable, Equatable {
@@ -40,7 +47,8 @@ public enum ChannelsLast {
     /// Convolution with OHWI weights, any kernel and stride, dilation 1, zero padding.
     ///
     /// 1×1 stride-1 convolutions run as one GEMM straight on the input; others through an
-    /// im2col buffer `[N·OH·OW, kH·kW·Cin]` (grown in `scratch` when needed).
+    /// im2col buffer `[N·OH·OW, kH·kW·Cin]`. `scratch` is grown when needed and holds the
+    /// im2col buffer followed by the GEMM's packed weights.
     /// - Parameters:
     ///   - input: `(N, H, W, Cin)`.
     ///   - weight: `(Cout, kH, kW, Cin)`.
@@ -54,13 +62,18 @@ public enum ChannelsLast {
     ) {
         let rows = s.n * outH * outW
         let depth = kh * kw * s.c
-        if kh == 1 && kw == 1 && stride == 1 && padding == .zero && outH == s.h && outW == s.w {
-            gemmBiasClamp(a: input, rows: rows, depth: depth, weight: weight, bias: bias, cols: cout, clamp: clamp, output: output)
-            return
-        }
-        if scratch.count < rows * depth { scratch = [Float](repeating: 0, count: rows * depth) }
-        scratch.withUnsafeMutableBufferPointer { col in
-            let col = col.baseAddress!  // (N·OH·OW, kH·kW·Cin)
+        let pointwise = kh == 1 && kw == 1 && stride == 1 && padding == .zero && outH == s.h && outW == s.w
+        let colCount = pointwise ? 0 : rows * depth
+        let needed = colCount + gemmScratchCount(depth: depth, cols: cout)
+        if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            let col = buffer.baseAddress!  // (N·OH·OW, kH·kW·Cin), empty for 1×1
+            let gemmScratch = col + colCount  // (gemmScratchCount(depth, cout))
+            if pointwise {
+                gemmBiasClamp(a: input, rows: rows, depth: depth, weight: weight, bias: bias, cols: cout, clamp: clamp,
+                              output: output, scratch: gemmScratch)
+                return
+            }
             for b in 0..<s.n {
                 for oy in 0..<outH {
                     for ox in 0..<outW {
@@ -80,17 +93,48 @@ public enum ChannelsLast {
                     }
                 }
             }
-            gemmBiasClamp(a: col, rows: rows, depth: depth, weight: weight, bias: bias, cols: cout, clamp: clamp, output: output)
+            gemmBiasClamp(a: col, rows: rows, depth: depth, weight: weight, bias: bias, cols: cout, clamp: clamp,
+                          output: output, scratch: gemmScratch)
         }
     }
 
-    /// `output (rows, cols) = clamp(a (rows, depth) · weight (cols, depth)ᵀ + bias)`.
+    /// Instruction sets of the GEMM kernel.
+    enum GEMMKernel: CaseIterable {
+        /// Plain C; any CPU.
+        case portable
+        /// AVX-512F + FMA, 12×32 register blocks.
+        case avx512
+
+        /// The fastest kernel this CPU runs (cpuid, asked once).
+        static let best: GEMMKernel = ck_gemm_best_isa() == CK_GEMM_AVX512 ? .avx512 : .portable
+
+        /// Whether this CPU can run the kernel.
+        var isSupported: Bool { self == .portable || GEMMKernel.best == .avx512 }
+    }
+
+    /// Floats of scratch `gemmBiasClamp` needs. The corresponding C function is `ck_gemm_scratch_count`.
+    static func gemmScratchCount(depth: Int, cols: Int) -> Int {
+        ck_gemm_scratch_count(depth, cols)
+    }
+
+    /// `output (rows, cols) = clamp(a (rows, depth) · weight (cols, depth)ᵀ + bias)`, in the
+    /// calling thread.
+    ///
+    /// - Parameters:
+    ///   - scratch: `gemmScratchCount(depth:cols:)` floats (the weights are repacked there).
+    ///   - kernel: must be supported by this CPU (`isSupported`).
+    /// - Complexity: rows·cols·depth multiply-adds.
+    ///
+    /// The corresponding C function is `ck_gemm_bias_clamp`.
     static func gemmBiasClamp(
         a: UnsafePointer<Float>, rows: Int, depth: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        cols: Int, clamp: Clamp, output: UnsafeMutablePointer<Float>
+        cols: Int, clamp: Clamp, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+        kernel: GEMMKernel = .best
     ) {
-        BLAS.sgemm(transposeB: true, m: rows, n: cols, k: depth, a: a, lda: depth, b: weight, ldb: depth, c: output, ldc: cols)
-        for r in 0..<rows { biasClamp(output + r * cols, count: cols, bias: bias, clamp: clamp) }
+        precondition(rows >= 0 && depth >= 0 && cols >= 0, "gemmBiasClamp: negative size rows=\(rows) depth=\(depth) cols=\(cols)")
+        precondition(kernel.isSupported, "gemmBiasClamp: this CPU does not run the \(kernel) kernel")
+        ck_gemm_bias_clamp(kernel == .avx512 ? CK_GEMM_AVX512 : CK_GEMM_PORTABLE, a, rows, depth, weight, bias, cols,
+                           clamp.lower, clamp.upper, output, scratch)
     }
 
     /// `x[i] = clamp(x[i] + bias[i])` over `count` floats.
