@@ -1,8 +1,12 @@
 import Foundation
+import VideoIO
 
 // `pymaf-bench [suite ...]`: runs the named suites, or all of them, printing figures.
 // Each suite lives in its own file; list it here.
 let suites: [BenchmarkSuite] = [.tensor, .tensorTrunk, .decode, .export, .checkpoint, .tracking, .render, .regress, .pipeline]
+
+// FFmpeg's own chatter (encoder statistics) stays out of the figures.
+FFmpegLogLevel.set(.quiet)
 
 let requested = Array(CommandLine.arguments.dropFirst())
 let unknown = requested.filter { name in !suites.contains { $0.name == name } }
