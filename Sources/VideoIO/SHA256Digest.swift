@@ -21,10 +21,10 @@ public struct SHA256Digest: ~Copyable {
 
     /// Feeds more bytes.
     public mutating func update<Bytes: Collection>(_ bytes: Bytes) where Bytes.Element == UInt8 {
-        let done = bytes.withContiguousStorageIfAvailable { buffer in
+        let fedInPlace: Void? = bytes.withContiguousStorageIfAvailable { buffer in
             feed(UnsafeRawBufferPointer(buffer))
         }
-        if done == nil { Array(bytes).withUnsafeBytes { feed($0) } }
+        if fedInPlace == nil { Array(bytes).withUnsafeBytes { feed($0) } }
     }
 
     private func feed(_ buffer: UnsafeRawBufferPointer) {
