@@ -81,7 +81,7 @@ struct CheckpointBench {
             }
         }
         var writer = TorchCheckpointWriter(format: format)
-        var generator = BenchRandom(state: 42)
+        var generator = SplitMix(seed: 42)
         let text = try String(contentsOf: manifest, encoding: .utf8)
         for line in text.split(separator: "\n") where !line.isEmpty && !line.hasPrefix("#") {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
@@ -140,18 +140,5 @@ struct CheckpointBench {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// SplitMix64: fast deterministic values for the generated checkpoint.
-struct BenchRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

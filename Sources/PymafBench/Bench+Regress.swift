@@ -238,8 +238,9 @@ enum RegressBench {
     static func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 }
 
-/// A small deterministic generator (SplitMix64) for reproducible random weights and crops.
-struct SplitMix {
+/// A small deterministic generator (SplitMix64) for reproducible random weights, crops and
+/// checkpoints across the bench suites.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -96,7 +96,7 @@ import Testing
     @Test func mutatedModelsNeverCrash() throws {
         var seeds = [TinyTFLiteModel.bytes]
         if let real = try? [UInt8](Data(contentsOf: Self.detectorURL)) { seeds.append(real) }
-        var rng = SplitMix(state: 0x5EED_7F1E)
+        var rng = SplitMix64(state: 0x5EED_7F1E)
         var parsed = 0, refused = 0
         for round in 0..<400 {
             let seed = seeds[round % 4 == 3 && seeds.count > 1 ? 1 : 0]
@@ -123,17 +123,5 @@ import Testing
         }
         #expect(parsed + refused == 400)
         #expect(refused > 50 && parsed > 50, "the mutations should both break and spare the files (\(parsed) parsed, \(refused) refused)")
-    }
-}
-
-/// Deterministic 64-bit generator for the fuzz loop.
-struct SplitMix {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
