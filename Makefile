@@ -49,8 +49,15 @@ $(DETECTOR): | deps
 build: deps
 	$(SWIFT) build -c release
 
+# The whole output also goes to $(TEST_LOG); on failure the recorded issues are repeated at the
+# end, so the last lines of a long log say which test failed and why.
+TEST_LOG := .build/test-output.log
 test: deps models
-	$(SWIFT) test $(TEST_FLAGS)
+	@mkdir -p .build; set -o pipefail; \
+	if $(SWIFT) test $(TEST_FLAGS) 2>&1 | tee $(TEST_LOG); then exit 0; else status=$$?; \
+	  echo; echo "make test: FAILED (status $$status). What the tests recorded (whole output: $(TEST_LOG)):"; \
+	  grep -a -E "✘|recorded an issue|error:|Fatal error|Crash|signal" $(TEST_LOG) | grep -a -v "^\[lib" | head -60; \
+	  exit $$status; fi
 
 # The whole job on the embedded default: generated demo assets (untrained weights, procedural
 # body, sample clip) unless PyMAF's data/ folder is present, in which case its files are used.

@@ -3,18 +3,22 @@ import Testing
 import VideoIO
 @testable import Pipeline
 
-/// Memory stays flat with the video's length: a 4000-frame clip runs through every stage (boxes
-/// from a file, the network stand-in, export, render, mattes) while resident memory is sampled.
-/// Keeping every frame's pixels would add 4000 × 147 KiB ≈ 575 MiB and every frame's results
-/// about 80 MiB more; the bound allows 96 MiB of growth after the first 800 frames, which covers
-/// allocator noise and other suites running in the same process.
-@Suite struct MemoryTests {
-    static func residentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+/// Memory stays flat with the video's length: the `pymaf-video` executable runs a 4000-frame clip
+/// through every stage (boxes from a file, the small PyMAF fixture, smoothing, export, render,
+/// mattes) while its resident memory is sampled from `/proc/<pid>/status`. A child process, so
+/// the suites running beside this one in the test process do not count.
+///
+/// Keeping every frame's pixels would add 4000 × 147 KiB ≈ 575 MiB, and every frame's results
+/// about 80 MiB more. Throughput is steady, so such growth would put at least 30% of it (≈ 170
+/// MiB) between the peak of the first 35% of the run's time and the peak of its last 35%; the
+/// bound allows 96 MiB, which covers allocator noise.
+@Suite(.quietFFmpeg) struct MemoryTests {
+    static func residentBytes(of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) * 1024
+            return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
         }
-        return 0
+        return nil
     }
 
     @Test func residentMemoryIsFlatWithLength() throws {
@@ -31,36 +35,54 @@ import VideoIO
         let boxFile = folder.appendingPathComponent("boxes.csv")
         try boxes.write(to: boxFile, atomically: true, encoding: .utf8)
 
-        var configuration = try TestMaterial.configuration(.video(clip), output: folder)
-        configuration.boxFile = boxFile
-        configuration.mattes = true
-        configuration.smoothing = .standard
-        configuration.tracking.minTrackFrames = 1
+        let fixtures = TestMaterial.root.appendingPathComponent("Tests/PyMAFTests/Fixtures")
+        let process = Process()
+        process.executableURL = TestMaterial.executable
+        process.arguments = [
+            "--vid_file", clip.path, "--output_folder", folder.path, "--bbox_file", boxFile.path,
+            "--checkpoint", fixtures.appendingPathComponent("pymaf_small_zip.pt").path,
+            "--data_dir", fixtures.appendingPathComponent("data_small").path,
+            "--smooth", "--mattes", "--min_track_frames", "1", "--threads", "1", "--quiet",
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
 
-        // Sample resident memory while the run goes, keyed by frames finished.
+        // (seconds since start, resident bytes), sampled every 20 ms until the process ends.
         let samples = Samples()
-        let run = try TestMaterial.run(configuration)
+        try process.run()
+        let pid = process.processIdentifier
+        let start = DispatchTime.now().uptimeNanoseconds
         let sampler = DispatchSource.makeTimerSource(queue: .global())
         sampler.schedule(deadline: .now(), repeating: .milliseconds(20))
-        sampler.setEventHandler { samples.add(run.framesFinished, Self.residentBytes()) }
+        sampler.setEventHandler {
+            if let bytes = Self.residentBytes(of: pid) {
+                samples.add(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, bytes)
+            }
+        }
         sampler.resume()
-        let record = try run.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
         sampler.cancel()
+        #expect(process.terminationStatus == 0, "stderr: \(text)")
 
+        let record = try RunRecord.read(from: folder.appendingPathComponent("long/run.json"))
         #expect(record.frames.processed == frames)
-        let early = samples.peak { $0 <= 800 }
-        let late = samples.peak { $0 > 800 }
+        let duration = samples.lastTime
+        let early = samples.peak { $0 <= 0.35 * duration }
+        let late = samples.peak { $0 >= 0.65 * duration }
         #expect(early > 0 && late > 0)
         #expect(late - early < 96 << 20, "resident memory grew from \(early >> 20) MiB to \(late >> 20) MiB")
     }
 }
 
-/// (frames finished, resident bytes) pairs from the sampler.
+/// (seconds, resident bytes) pairs from the sampler.
 private final class Samples: @unchecked Sendable {
     private let lock = NSLock()
-    private var values: [(frames: Int, bytes: Int)] = []
-    func add(_ frames: Int, _ bytes: Int) { lock.withLock { values.append((frames, bytes)) } }
-    func peak(where include: (Int) -> Bool) -> Int {
-        lock.withLock { values.filter { include($0.frames) }.map(\.bytes).max() ?? 0 }
+    private var values: [(time: Double, bytes: Int)] = []
+    func add(_ time: Double, _ bytes: Int) { lock.withLock { values.append((time, bytes)) } }
+    var lastTime: Double { lock.withLock { values.last?.time ?? 0 } }
+    func peak(where include: (Double) -> Bool) -> Int {
+        lock.withLock { values.filter { include($0.time) }.map(\.bytes).max() ?? 0 }
     }
 }
