@@ -26,24 +26,25 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "VideoIO", dependencies: ["CFFmpeg"]),
+        .target(name: "VideoIO", dependencies: ["CFFmpeg"], exclude: ["README.md"]),
         // Our own C kernels (run-time ISA dispatch, so no unsafe flags).
         .target(name: "CKernels"),
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"], exclude: ["README.md"]),
-        .target(name: "ModelIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "BodyModel", dependencies: ["Tensor"]),
-        .target(name: "PyMAF", dependencies: ["Tensor", "ModelIO", "BodyModel"]),
-        .target(name: "PersonTracking", dependencies: ["Tensor", "ModelIO", "VideoIO"]),
-        .target(name: "Smoothing", dependencies: ["BodyModel"]),
-        .target(name: "Export", dependencies: ["BodyModel", "ModelIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .target(name: "Render", dependencies: ["BodyModel"]),
-        .target(name: "DemoAssets", dependencies: ["Tensor", "ModelIO", "BodyModel", "Render", "VideoIO"]),
+        .target(name: "ModelIO", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["README.md"]),
+        .target(name: "BodyModel", dependencies: ["Tensor"], exclude: ["README.md"]),
+        .target(name: "PyMAF", dependencies: ["Tensor", "ModelIO", "BodyModel"], exclude: ["README.md"]),
+        .target(name: "PersonTracking", dependencies: ["Tensor", "ModelIO", "VideoIO"], exclude: ["README.md"]),
+        .target(name: "Smoothing", dependencies: ["BodyModel"], exclude: ["README.md"]),
+        .target(name: "Export", dependencies: ["BodyModel", "ModelIO", .product(name: "ZIPFoundation", package: "ZIPFoundation")], exclude: ["README.md"]),
+        .target(name: "Render", dependencies: ["BodyModel"], exclude: ["README.md"]),
+        .target(name: "DemoAssets", dependencies: ["Tensor", "ModelIO", "BodyModel", "Render", "VideoIO"], exclude: ["README.md"]),
         .target(
             name: "Pipeline",
             dependencies: [
                 "VideoIO", "Tensor", "ModelIO", "BodyModel", "PyMAF", "PersonTracking",
                 "Smoothing", "Export", "Render", "DemoAssets",
-            ]
+            ],
+            exclude: ["README.md"]
         ),
         .executableTarget(
             name: "PymafVideoCLI",

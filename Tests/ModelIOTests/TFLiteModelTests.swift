@@ -56,7 +56,7 @@ import Testing
         let cut = Array(TinyTFLiteModel.bytes.prefix(TinyTFLiteModel.bytes.count - 9))
         #expect(throws: TFLiteError.self) { try TFLiteModel(bytes: cut, path: "x") }
         #expect(throws: TFLiteError.unreadable(path: "/nonexistent.tflite", reason: "")) {
-            do { try TFLiteModel(contentsOf: URL(fileURLWithPath: "/nonexistent.tflite")) } catch let TFLiteError.unreadable(path, _) {
+            do { _ = try TFLiteModel(contentsOf: URL(fileURLWithPath: "/nonexistent.tflite")) } catch let TFLiteError.unreadable(path, _) {
                 throw TFLiteError.unreadable(path: path, reason: "")
             }
         }

@@ -16,10 +16,11 @@ enum WriterSample {
         .init(key: "empty", shape: [0], values: .float32([])),
     ]
 
+    /// Subnormals: `Float(bitPattern: 0x0020_AAC8)` is 3e-39 in float32; `.leastNonzeroMagnitude` is 5e-324.
     static func arrays() throws -> [(name: String, array: NumPyArrayData)] {
         [
-            ("f32", try NumPyArrayData(floats: [1.5, -2, 0, 3e-39, 65504, -0.125], shape: [2, 3])),
-            ("f64", try NumPyArrayData(doubles: [0.1, -1e300, 2.5, 5e-324], shape: [4])),
+            ("f32", try NumPyArrayData(floats: [1.5, -2, 0, Float(bitPattern: 0x0020_AAC8), 65504, -0.125], shape: [2, 3])),
+            ("f64", try NumPyArrayData(doubles: [0.1, -1e300, 2.5, .leastNonzeroMagnitude], shape: [4])),
             ("i64", try NumPyArrayData(int64s: [-(1 << 50), 1, -1, 9], shape: [2, 2])),
             ("i32", try NumPyArrayData(int32s: [Int32.min, 0, Int32.max], shape: [3])),
             ("u8", try NumPyArrayData(uint8s: [0, 1, 127, 128, 255], shape: [5, 1])),

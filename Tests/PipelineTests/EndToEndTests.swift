@@ -9,7 +9,7 @@ import VideoIO
 /// crops, smoothing, every exporter and the renderer, with the network replaced by
 /// `MeanPoseRegressor` (the demo's mean parameters on the procedural body: what the untrained
 /// demo checkpoint predicts). Frame ranges and a quarter render ratio keep the suite within CI's time.
-@Suite(.serialized) struct EndToEndTests {
+@Suite(.serialized, .quietFFmpeg) struct EndToEndTests {
     /// Decodes `url` and returns each frame's index and time (and the frames when asked).
     static func decode(_ url: URL, keep: Bool = false) throws -> (times: [Double], frames: [VideoFrame]) {
         let decoder = try VideoDecoder(url: url)

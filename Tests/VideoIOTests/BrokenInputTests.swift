@@ -3,7 +3,7 @@ import Testing
 @testable import VideoIO
 
 /// Each kind of bad input gives its own error naming the file, or is survived and reported.
-@Suite struct BrokenInputTests {
+@Suite(.quietFFmpeg) struct BrokenInputTests {
     @Test func missingFileIsNotFound() {
         let path = "/nonexistent-\(UUID().uuidString).mp4"
         #expect(throws: VideoIOError.notFound(path: path)) { _ = try VideoDecoder(url: URL(fileURLWithPath: path)) }

@@ -3,7 +3,7 @@ import Testing
 @testable import VideoIO
 
 /// A range A…B gives exactly the frames a full decode numbers A…B, pixel for pixel.
-@Suite struct FrameRangeTests {
+@Suite(.quietFFmpeg) struct FrameRangeTests {
     /// 72 frames of H.264 with B-frames and a keyframe every 24 frames (2 s at 12 fps), so ranges
     /// start inside groups of pictures and the seek must go back to an earlier keyframe.
     static func makeClip(in folder: URL) throws -> URL {

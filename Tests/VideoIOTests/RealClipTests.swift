@@ -3,7 +3,7 @@ import Testing
 @testable import VideoIO
 
 /// The real clips in `../shared/data`: sizes, counts and timestamps as the containers state them.
-@Suite struct RealClipTests {
+@Suite(.quietFFmpeg) struct RealClipTests {
     @Test func runnerDecodesTo180FramesOf1920x1088() throws {
         let decoder = try VideoDecoder(url: TestMaterial.runner)
         #expect(decoder.info.width == 1920)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import VideoIO
 
-@Suite struct RotationTests {
+@Suite(.quietFFmpeg) struct RotationTests {
     /// The plain reference: clockwise quarter turns one pixel at a time.
     static func referenceClockwise(_ rgb: [UInt8], width: Int, height: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: rgb.count)

@@ -3,7 +3,7 @@ import Testing
 @testable import VideoIO
 
 /// Encode generated frames with `VideoEncoder`, decode them with `VideoDecoder`, compare.
-@Suite struct RoundTripTests {
+@Suite(.quietFFmpeg) struct RoundTripTests {
     /// Both codecs the encoder may choose. The thresholds are what these codecs reach on the
     /// test pattern at the default quality (x264 CRF 18, MPEG-4 qscale 3) with 4:2:0 chroma, which
     /// blurs colour across the square's and disc's sharp edges: measured PSNR 31.1–40 dB and mean
