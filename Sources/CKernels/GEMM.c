@@ -2,16 +2,16 @@
 //
 // out (rows, cols) = clamp(a (rows, depth) · weight (cols, depth)ᵀ + bias).
 //
-// The weights are repacked into column panels of PANEL = 32 outputs, `packed (panels, depth, 32)`
-// with the columns past `cols` zero, so a micro-kernel reads one contiguous 32-float row per
-// depth step. The AVX-512 micro-kernel keeps a 12×32 block of `out` in 24 zmm registers:
-// per depth step it loads two weight vectors, broadcasts 12 inputs and issues 24 FMAs. Rows
+// The weights are repacked once (`ck_gemm_pack`) into column panels of PANEL = 32 outputs,
+// `packed (panels, depth, 32)` with the columns past `cols` zero, followed by the bias
+// `(panels·32)`, so a micro-kernel reads one contiguous 32-float row per depth step. The
+// AVX-512 micro-kernel keeps a 12×32 block of `out` in 24 zmm registers: per depth step it
+// loads two weight vectors, broadcasts 12 inputs and issues 24 FMAs. Rows
 // are the outer loop, so a 12-row block of `a` stays in L1 while the (small) packed weights
 // stream from L2. The last, short row block is copied into a zero-padded `(12, depth)` tile.
 
 #include "CKernels.h"
 
-#include <cpuid.h>
 #include <immintrin.h>
 #include <string.h>
 
@@ -19,31 +19,18 @@ enum { PANEL = 32, MR = 12 };
 
 static size_t panel_count(size_t cols) { return (cols + PANEL - 1) / PANEL; }
 
-size_t ck_gemm_scratch_count(size_t depth, size_t cols) {
+size_t ck_gemm_packed_count(size_t depth, size_t cols) {
     size_t panels = panel_count(cols);
     return panels * depth * PANEL   // packed weights (panels, depth, 32)
-         + panels * PANEL           // packed bias (panels·32)
-         + (size_t)MR * depth;      // short row block (12, depth)
+         + panels * PANEL;          // packed bias (panels·32)
 }
 
-ck_gemm_isa ck_gemm_best_isa(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return CK_GEMM_PORTABLE;
-    const unsigned fma = 1u << 12, osxsave = 1u << 27;
-    if ((ecx & (fma | osxsave)) != (fma | osxsave)) return CK_GEMM_PORTABLE;
-    // XCR0: the OS saves SSE (bit 1), AVX (2), opmask (5) and both zmm halves (6, 7).
-    unsigned xcr0_lo, xcr0_hi;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-    if ((xcr0_lo & 0xE6u) != 0xE6u) return CK_GEMM_PORTABLE;
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return CK_GEMM_PORTABLE;
-    const unsigned avx512f = 1u << 16;
-    return (ebx & avx512f) ? CK_GEMM_AVX512 : CK_GEMM_PORTABLE;
-}
+size_t ck_gemm_scratch_count(size_t depth) { return (size_t)MR * depth; }  // short row block (12, depth)
 
-/// packed (panels, depth, 32) ← weight (cols, depth)ᵀ; packed_bias (panels·32) ← bias or 0.
-static void pack(const float *weight, const float *bias, size_t depth, size_t cols,
-                 float *packed, float *packed_bias) {
+/// packed (panels, depth, 32) ← weight (cols, depth)ᵀ, then (panels·32) ← bias or 0.
+void ck_gemm_pack(const float *weight, const float *bias, size_t depth, size_t cols, float *packed) {
     size_t panels = panel_count(cols);
+    float *packed_bias = packed + panels * depth * PANEL;
     memset(packed, 0, panels * depth * PANEL * sizeof(float));
     memset(packed_bias, 0, panels * PANEL * sizeof(float));
     for (size_t c = 0; c < cols; c++) {
@@ -125,17 +112,13 @@ static void gemm_avx512(const float *a, size_t rows, size_t depth, const float *
     }
 }
 
-void ck_gemm_bias_clamp(ck_gemm_isa isa, const float *a, size_t rows, size_t depth,
-                        const float *weight, const float *bias, size_t cols,
+void ck_gemm_bias_clamp(ck_isa isa, const float *a, size_t rows, size_t depth,
+                        const float *packed, size_t cols,
                         float lo, float hi, float *out, float *scratch) {
     if (rows == 0 || cols == 0) return;
-    size_t panels = panel_count(cols);
-    float *packed = scratch;                                // (panels, depth, 32)
-    float *packed_bias = packed + panels * depth * PANEL;   // (panels·32)
-    float *a_tile = packed_bias + panels * PANEL;           // (12, depth)
-    pack(weight, bias, depth, cols, packed, packed_bias);
-    if (isa == CK_GEMM_AVX512) {
-        gemm_avx512(a, rows, depth, packed, packed_bias, cols, lo, hi, out, a_tile);
+    const float *packed_bias = packed + panel_count(cols) * depth * PANEL;  // (panels·32)
+    if (isa == CK_ISA_AVX512) {
+        gemm_avx512(a, rows, depth, packed, packed_bias, cols, lo, hi, out, scratch);
     } else {
         gemm_portable(a, rows, depth, packed, packed_bias, cols, lo, hi, out);
     }

@@ -10,7 +10,7 @@ import Tensor
 /// (one region per tensor; RESHAPE aliases its input), reused on every run.
 struct DetectorGraph {
     enum Step {
-        case conv(input: Int, output: Int, weight: Int, bias: Int?, inShape: ChannelsLast.Shape, cout: Int, kh: Int, kw: Int,
+        case conv(input: Int, output: Int, filter: ChannelsLast.Filter, inShape: ChannelsLast.Shape, kh: Int, kw: Int,
                   stride: Int, padding: ChannelsLast.Offsets, clamp: ChannelsLast.Clamp, outH: Int, outW: Int)
         case depthwise(input: Int, output: Int, weight: Int, bias: Int?, inShape: ChannelsLast.Shape, kh: Int, kw: Int,
                        stride: Int, padding: ChannelsLast.Offsets, clamp: ChannelsLast.Clamp, outH: Int, outW: Int)
@@ -59,6 +59,18 @@ struct DetectorGraph {
             weightOffset[t] = weights.count
             weights += values
             return weightOffset[t]!
+        }
+        /// A convolution's weights `(cols, depth)` and bias, prepared for the GEMM.
+        func filter(_ t: Int, bias b: Int?, depth: Int, cols: Int, _ what: String) throws -> ChannelsLast.Filter {
+            guard let values = try constant(t) else { throw fail("\(what) weights (tensor \(t)) are not constant") }
+            guard values.count == depth * cols else { throw fail("\(what) weights (tensor \(t)) have \(values.count) values, expected \(depth * cols)") }
+            var bias: [Float]?
+            if let b {
+                guard let biasValues = try constant(b) else { throw fail("\(what) bias (tensor \(b)) is not constant") }
+                guard biasValues.count == cols else { throw fail("\(what) bias (tensor \(b)) has \(biasValues.count) values, expected \(cols)") }
+                bias = biasValues
+            }
+            return ChannelsLast.Filter(weight: values, bias: bias, depth: depth, cols: cols)
         }
         func shape(_ t: Int) throws -> [Int] {
             guard tensors.indices.contains(t) else { throw fail("tensor index \(t)") }
@@ -141,10 +153,11 @@ struct DetectorGraph {
                 }
                 let (oh, top) = spatial(s.h, w[1], strideH, padding), (ow, left) = spatial(s.w, w[2], strideW, padding)
                 try expectShape(out, [s.n, oh, ow, w[0]], what)
-                let bias = op.inputs.count > 2 && op.inputs[2] >= 0 ? try weight(op.inputs[2], count: w[0], what + " bias") : nil
+                let bias = op.inputs.count > 2 && op.inputs[2] >= 0 ? op.inputs[2] : nil
+                let prepared = try filter(op.inputs[1], bias: bias, depth: w[1] * w[2] * w[3], cols: w[0], what)
                 let source = try convolutionInput(x)
-                steps.append(.conv(input: source.offset, output: try allocate(out), weight: try weight(op.inputs[1], count: w.reduce(1, *), what + " weights"),
-                                   bias: bias, inShape: source.shape, cout: w[0], kh: w[1], kw: w[2], stride: strideW,
+                steps.append(.conv(input: source.offset, output: try allocate(out), filter: prepared,
+                                   inShape: source.shape, kh: w[1], kw: w[2], stride: strideW,
                                    padding: .init(top: top + source.top, left: left + source.left), clamp: try clamp(act), outH: oh, outW: ow))
             case let (.depthwiseConv2D, .depthwiseConv2D(padding, strideW, strideH, multiplier, act, dilationW, dilationH)):
                 guard op.inputs.count >= 2 else { throw fail("\(what) has no weights") }
@@ -224,8 +237,8 @@ struct DetectorGraph {
                 let a = abuf.baseAddress!
                 for step in steps {
                     switch step {
-                    case let .conv(input, output, weight, bias, s, cout, kh, kw, stride, padding, clamp, oh, ow):
-                        ChannelsLast.conv2D(input: a + input, shape: s, weight: w + weight, bias: bias.map { w + $0 }, outChannels: cout,
+                    case let .conv(input, output, filter, s, kh, kw, stride, padding, clamp, oh, ow):
+                        ChannelsLast.conv2D(input: a + input, shape: s, filter: filter,
                                             kernelH: kh, kernelW: kw, stride: stride, padding: padding, clamp: clamp,
                                             output: a + output, outH: oh, outW: ow, scratch: &scratch)
                     case let .depthwise(input, output, weight, bias, s, kh, kw, stride, padding, clamp, oh, ow):

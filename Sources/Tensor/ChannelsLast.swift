@@ -44,34 +44,49 @@ public enum ChannelsLast {
         return max((out - 1) * stride + kernel - input, 0) / 2
     }
 
-    /// Convolution with OHWI weights, any kernel and stride, dilation 1, zero padding.
+    /// Instruction sets of the C kernels (`CKernels`).
+    public enum InstructionSet: CaseIterable, Sendable {
+        /// Plain C; any CPU.
+        case portable
+        /// AVX-512F + FMA.
+        case avx512
+
+        /// The fastest set this CPU runs (cpuid, asked once).
+        public static let best: InstructionSet = ck_best_isa() == CK_ISA_AVX512 ? .avx512 : .portable
+
+        /// Whether this CPU can run the set.
+        public var isSupported: Bool { self == .portable || InstructionSet.best == .avx512 }
+
+        var c: ck_isa { self == .avx512 ? CK_ISA_AVX512 : CK_ISA_PORTABLE }
+    }
+
+    /// Convolution with prepared OHWI weights, any kernel and stride, dilation 1, zero padding.
     ///
     /// 1×1 stride-1 convolutions run as one GEMM straight on the input; others through an
     /// im2col buffer `[N·OH·OW, kH·kW·Cin]`. `scratch` is grown when needed and holds the
-    /// im2col buffer followed by the GEMM's packed weights.
+    /// im2col buffer followed by the GEMM's scratch.
     /// - Parameters:
     ///   - input: `(N, H, W, Cin)`.
-    ///   - weight: `(Cout, kH, kW, Cin)`.
-    ///   - bias: `(Cout)` or nil.
-    ///   - output: `(N, OH, OW, Cout)`, written.
+    ///   - filter: the `(Cout, kH, kW, Cin)` weights and the bias.
+    ///   - output: `(N, OH, OW, filter.cols)`, written.
     public static func conv2D(
         input: UnsafePointer<Float>, shape s: Shape,
-        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, outChannels cout: Int, kernelH kh: Int, kernelW kw: Int,
+        filter: Filter, kernelH kh: Int, kernelW kw: Int,
         stride: Int, padding: Offsets, clamp: Clamp,
         output: UnsafeMutablePointer<Float>, outH: Int, outW: Int, scratch: inout [Float]
     ) {
         let rows = s.n * outH * outW
         let depth = kh * kw * s.c
+        precondition(filter.depth == depth, "conv2D: a filter of depth \(filter.depth) for \(kh)×\(kw)×\(s.c) windows")
         let pointwise = kh == 1 && kw == 1 && stride == 1 && padding == .zero && outH == s.h && outW == s.w
         let colCount = pointwise ? 0 : rows * depth
-        let needed = colCount + gemmScratchCount(depth: depth, cols: cout)
+        let needed = colCount + filter.scratchCount
         if scratch.count < needed { scratch = [Float](repeating: 0, count: needed) }
         scratch.withUnsafeMutableBufferPointer { buffer in
             let col = buffer.baseAddress!  // (N·OH·OW, kH·kW·Cin), empty for 1×1
-            let gemmScratch = col + colCount  // (gemmScratchCount(depth, cout))
+            let gemmScratch = col + colCount  // (filter.scratchCount)
             if pointwise {
-                gemmBiasClamp(a: input, rows: rows, depth: depth, weight: weight, bias: bias, cols: cout, clamp: clamp,
-                              output: output, scratch: gemmScratch)
+                gemmBiasClamp(a: input, rows: rows, filter: filter, clamp: clamp, output: output, scratch: gemmScratch)
                 return
             }
             for b in 0..<s.n {
@@ -93,48 +108,8 @@ public enum ChannelsLast {
                     }
                 }
             }
-            gemmBiasClamp(a: col, rows: rows, depth: depth, weight: weight, bias: bias, cols: cout, clamp: clamp,
-                          output: output, scratch: gemmScratch)
+            gemmBiasClamp(a: col, rows: rows, filter: filter, clamp: clamp, output: output, scratch: gemmScratch)
         }
-    }
-
-    /// Instruction sets of the GEMM kernel.
-    enum GEMMKernel: CaseIterable {
-        /// Plain C; any CPU.
-        case portable
-        /// AVX-512F + FMA, 12×32 register blocks.
-        case avx512
-
-        /// The fastest kernel this CPU runs (cpuid, asked once).
-        static let best: GEMMKernel = ck_gemm_best_isa() == CK_GEMM_AVX512 ? .avx512 : .portable
-
-        /// Whether this CPU can run the kernel.
-        var isSupported: Bool { self == .portable || GEMMKernel.best == .avx512 }
-    }
-
-    /// Floats of scratch `gemmBiasClamp` needs. The corresponding C function is `ck_gemm_scratch_count`.
-    static func gemmScratchCount(depth: Int, cols: Int) -> Int {
-        ck_gemm_scratch_count(depth, cols)
-    }
-
-    /// `output (rows, cols) = clamp(a (rows, depth) · weight (cols, depth)ᵀ + bias)`, in the
-    /// calling thread.
-    ///
-    /// - Parameters:
-    ///   - scratch: `gemmScratchCount(depth:cols:)` floats (the weights are repacked there).
-    ///   - kernel: must be supported by this CPU (`isSupported`).
-    /// - Complexity: rows·cols·depth multiply-adds.
-    ///
-    /// The corresponding C function is `ck_gemm_bias_clamp`.
-    static func gemmBiasClamp(
-        a: UnsafePointer<Float>, rows: Int, depth: Int, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        cols: Int, clamp: Clamp, output: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-        kernel: GEMMKernel = .best
-    ) {
-        precondition(rows >= 0 && depth >= 0 && cols >= 0, "gemmBiasClamp: negative size rows=\(rows) depth=\(depth) cols=\(cols)")
-        precondition(kernel.isSupported, "gemmBiasClamp: this CPU does not run the \(kernel) kernel")
-        ck_gemm_bias_clamp(kernel == .avx512 ? CK_GEMM_AVX512 : CK_GEMM_PORTABLE, a, rows, depth, weight, bias, cols,
-                           clamp.lower, clamp.upper, output, scratch)
     }
 
     /// `x[i] = clamp(x[i] + bias[i])` over `count` floats.
@@ -158,61 +133,22 @@ public enum ChannelsLast {
         }
     }
 
-    /// Depthwise convolution (multiplier 1) with `(1, kH, kW, C)` weights, zero padding.
+    /// Depthwise convolution (multiplier 1) with `(1, kH, kW, C)` weights, zero padding, in the
+    /// calling thread. The corresponding C function is `ck_depthwise_conv`.
     /// - Parameters:
     ///   - input: `(N, H, W, C)`; output: `(N, OH, OW, C)`, written.
+    ///   - instructionSet: must be supported by this CPU (`isSupported`).
     public static func depthwiseConv2D(
         input: UnsafePointer<Float>, shape s: Shape,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?, kernelH kh: Int, kernelW kw: Int,
         stride: Int, padding: Offsets, clamp: Clamp,
-        output: UnsafeMutablePointer<Float>, outH: Int, outW: Int
+        output: UnsafeMutablePointer<Float>, outH: Int, outW: Int, instructionSet: InstructionSet = .best
     ) {
-        let c = s.c
-        let vectorEnd = c - c % 8
-        for b in 0..<s.n {
-            for oy in 0..<outH {
-                // Taps inside the input along y: iy = oy·stride − top + ky ∈ [0, H).
-                let y0 = oy * stride - padding.top
-                let kyStart = max(0, -y0), kyEnd = min(kh, s.h - y0)
-                for ox in 0..<outW {
-                    let x0 = ox * stride - padding.left
-                    let kxStart = max(0, -x0), kxEnd = min(kw, s.w - x0)
-                    let o = output + ((b * outH + oy) * outW + ox) * c
-                    // Eight channels at a time, the accumulator held in registers over all taps.
-                    var ch = 0
-                    while ch < vectorEnd {
-                        var acc = bias.map { UnsafeRawPointer($0 + ch).loadUnaligned(as: SIMD8<Float>.self) } ?? .zero
-                        var ky = kyStart
-                        while ky < kyEnd {
-                            let row = input + ((b * s.h + y0 + ky) * s.w + x0) * c + ch
-                            let wrow = weight + ky * kw * c + ch
-                            var kx = kxStart
-                            while kx < kxEnd {
-                                let xv = UnsafeRawPointer(row + kx * c).loadUnaligned(as: SIMD8<Float>.self)
-                                let wv = UnsafeRawPointer(wrow + kx * c).loadUnaligned(as: SIMD8<Float>.self)
-                                acc += xv * wv
-                                kx += 1
-                            }
-                            ky += 1
-                        }
-                        withUnsafeBytes(of: acc) { UnsafeMutableRawPointer(o + ch).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-                        ch += 8
-                    }
-                    while ch < c {
-                        var acc = bias?[ch] ?? 0
-                        for ky in kyStart..<max(kyStart, kyEnd) {
-                            for kx in kxStart..<max(kxStart, kxEnd) {
-                                acc += input[((b * s.h + y0 + ky) * s.w + x0 + kx) * c + ch] * weight[(ky * kw + kx) * c + ch]
-                            }
-                        }
-                        o[ch] = acc
-                        ch += 1
-                    }
-                }
-                // The clamp over the finished output row, in one vectorized pass.
-                biasClamp(output + (b * outH + oy) * outW * c, count: outW * c, bias: nil, clamp: clamp)
-            }
-        }
+        precondition(s.n >= 0 && s.h >= 0 && s.w >= 0 && s.c >= 0 && kh >= 0 && kw >= 0 && stride > 0 && outH >= 0 && outW >= 0
+                     && padding.top >= 0 && padding.left >= 0, "depthwiseConv2D: bad sizes \(s), kernel \(kh)×\(kw), stride \(stride), \(padding)")
+        precondition(instructionSet.isSupported, "depthwiseConv2D: this CPU does not run \(instructionSet)")
+        ck_depthwise_conv(instructionSet.c, input, s.n, s.h, s.w, s.c, weight, bias, kh, kw, stride, padding.top, padding.left,
+                          clamp.lower, clamp.upper, output, outH, outW)
     }
 
     /// `output = clamp(a + b)` element-wise over `count` elements (`output` may be `a`, not `b`).

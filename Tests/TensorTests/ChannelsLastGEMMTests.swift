@@ -1,26 +1,27 @@
 import Testing
 @testable import Tensor
 
-/// The C GEMM behind NHWC 1×1 convolutions (`CKernels`), every kernel this CPU runs, against a
-/// plain Double loop.
+/// The C GEMM behind NHWC 1×1 convolutions (`CKernels`), with its weights packed once by
+/// `Filter`, in every instruction set this CPU runs, against a plain Double loop.
 ///
 /// Shapes cover the remainders of every blocking factor: rows around multiples of the 12-row
 /// register block, columns around the 16-float vectors and 32-column panels, and depths from
 /// 0 up. Tolerance: the float dot-product bound |fast − exact| ≤ (depth + 1)·u·Σ|terms| (bias
 /// included), doubled, u = 2⁻²⁴; the clamp is exact.
 @Suite struct ChannelsLastGEMMTests {
-    static let kernels = ChannelsLast.GEMMKernel.allCases.filter(\.isSupported)
+    static let kernels = ChannelsLast.InstructionSet.allCases.filter(\.isSupported)
 
     /// `out (rows, cols)` written by the kernel, with 8 sentinels after it that must survive.
-    static func run(_ kernel: ChannelsLast.GEMMKernel, a: [Float], rows: Int, depth: Int, weight: [Float], bias: [Float]?,
+    static func run(_ kernel: ChannelsLast.InstructionSet, a: [Float], rows: Int, depth: Int, weight: [Float], bias: [Float]?,
                     cols: Int, clamp: ChannelsLast.Clamp) -> [Float] {
         var out = [Float](repeating: .nan, count: rows * cols + 8)
+        let filter = ChannelsLast.Filter(weight: weight, bias: bias, depth: depth, cols: cols)
         // Scratch filled with garbage: the kernel must not rely on zeros there.
-        var scratch = [Float](repeating: .nan, count: ChannelsLast.gemmScratchCount(depth: depth, cols: cols))
+        var scratch = [Float](repeating: .nan, count: filter.scratchCount)
         out.withUnsafeMutableBufferPointer { o in
             scratch.withUnsafeMutableBufferPointer { s in
-                ChannelsLast.gemmBiasClamp(a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols, clamp: clamp,
-                                           output: o.baseAddress!, scratch: s.baseAddress!, kernel: kernel)
+                ChannelsLast.gemmBiasClamp(a: a, rows: rows, filter: filter, clamp: clamp, output: o.baseAddress!,
+                                           scratch: s.baseAddress!, instructionSet: kernel)
             }
         }
         return out
@@ -63,7 +64,7 @@ import Testing
     }
 
     /// The detector's common shape (a 1×1 convolution at 64×64 with 48 channels) and a deep one.
-    @Test(arguments: [(4096, 48, 48), (49, 288, 288), (12544, 24, 3 * 3 * 3)])
+    @Test(arguments: [(4096, 48, 48), (49, 288, 288), (196, 192, 1152), (12544, 24, 3 * 3 * 3)])
     func matchesReferenceOnDetectorShapes(rows: Int, cols: Int, depth: Int) {
         var rng = SeededRandom(seed: UInt64(rows * cols + depth))
         let a = rng.floats(rows * depth, in: -2...2), weight = rng.floats(cols * depth, in: -0.5...0.5), bias = rng.floats(cols, in: -1...1)
@@ -75,7 +76,7 @@ import Testing
     }
 
     @Test func thisMachineRunsTheBestKernel() {
-        #expect(ChannelsLast.GEMMKernel.best.isSupported)
+        #expect(ChannelsLast.InstructionSet.best.isSupported)
         #expect(Self.kernels.contains(.portable))
     }
 }

@@ -45,23 +45,42 @@ import Testing
         let x = rng.array(s.count), w = rng.array(cout * k * k * s.c), b = rng.array(cout)
         var out = [Float](repeating: .nan, count: s.n * oh * ow * cout)
         var scratch: [Float] = []
-        ChannelsLast.conv2D(input: x, shape: s, weight: w, bias: b, outChannels: cout, kernelH: k, kernelW: k, stride: stride,
+        let filter = ChannelsLast.Filter(weight: w, bias: b, depth: k * k * s.c, cols: cout)
+        ChannelsLast.conv2D(input: x, shape: s, filter: filter, kernelH: k, kernelW: k, stride: stride,
                             padding: .init(top: top, left: left), clamp: .relu6, output: &out, outH: oh, outW: ow, scratch: &scratch)
         let ref = Self.referenceConv(x, s, w, b, cout: cout, k: k, stride: stride, top: top, left: left, oh: oh, ow: ow, depthwise: false, clamp: .relu6)
         #expect(Self.close(out, ref))
     }
 
-    @Test(arguments: [(3, 1, 1), (3, 2, 0), (5, 1, 2), (5, 2, 1)])
+    /// Every instruction set; channel counts around the 16-lane vectors and the 64-channel groups
+    /// (tails masked), batch 2, pads that leave whole rows/columns of taps outside, 8 sentinels
+    /// after the output that must survive. The instruction sets agree bit for bit (same
+    /// operations in the same order), so detections do not depend on the CPU.
+    @Test(arguments: [(3, 1, 1), (3, 2, 0), (5, 1, 2), (5, 2, 1), (5, 2, 4)])
     func depthwiseMatchesReference(k: Int, stride: Int, pad: Int) {
-        var rng = Rng(state: UInt64(k * 13 + stride + pad * 5))
-        let s = ChannelsLast.Shape(n: 2, h: 11, w: 10, c: 13)  // 8 channels vectorized + 5 scalar
-        let oh = (s.h + 2 * pad - k) / stride + 1, ow = (s.w + 2 * pad - k) / stride + 1
-        let x = rng.array(s.count), w = rng.array(k * k * s.c), b = rng.array(s.c)
-        var out = [Float](repeating: .nan, count: s.n * oh * ow * s.c)
-        ChannelsLast.depthwiseConv2D(input: x, shape: s, weight: w, bias: b, kernelH: k, kernelW: k, stride: stride,
-                                     padding: .init(top: pad, left: pad), clamp: .none, output: &out, outH: oh, outW: ow)
-        let ref = Self.referenceConv(x, s, w, b, cout: s.c, k: k, stride: stride, top: pad, left: pad, oh: oh, ow: ow, depthwise: true, clamp: .none)
-        #expect(Self.close(out, ref))
+        var portable: [Int: [Float]] = [:]  // channels → output of the portable kernel
+        for instructionSet in ChannelsLast.InstructionSet.allCases where instructionSet.isSupported {
+            for channels in [1, 13, 16, 48, 70] {
+                var rng = Rng(state: UInt64(k * 13 + stride + pad * 5 + channels * 101))
+                let s = ChannelsLast.Shape(n: 2, h: 11, w: 10, c: channels)
+                let oh = (s.h + 2 * pad - k) / stride + 1, ow = (s.w + 2 * pad - k) / stride + 1
+                let x = rng.array(s.count), w = rng.array(k * k * s.c), b = rng.array(s.c)
+                let clamp: ChannelsLast.Clamp = channels % 2 == 0 ? .relu6 : .none
+                var out = [Float](repeating: .nan, count: s.n * oh * ow * s.c + 8)
+                ChannelsLast.depthwiseConv2D(input: x, shape: s, weight: w, bias: channels == 13 ? nil : b, kernelH: k, kernelW: k,
+                                             stride: stride, padding: .init(top: pad, left: pad), clamp: clamp,
+                                             output: &out, outH: oh, outW: ow, instructionSet: instructionSet)
+                let ref = Self.referenceConv(x, s, w, channels == 13 ? [Float](repeating: 0, count: s.c) : b, cout: s.c, k: k,
+                                             stride: stride, top: pad, left: pad, oh: oh, ow: ow, depthwise: true, clamp: clamp)
+                #expect(Self.close(Array(out.prefix(ref.count)), ref), "\(instructionSet), \(channels) channels")
+                #expect(out.suffix(8).filter { !$0.isNaN }.isEmpty, "\(instructionSet), \(channels) channels: wrote past the output")
+                if let first = portable[channels] {
+                    #expect(first.map(\.bitPattern) == out.map(\.bitPattern), "\(instructionSet), \(channels) channels: not bit-identical to the portable kernel")
+                } else {
+                    portable[channels] = out
+                }
+            }
+        }
     }
 
     @Test func samePaddingFollowsTensorFlow() {
