@@ -51,6 +51,15 @@ public struct RegressionTimings: Sendable, Equatable {
 
     public var total: Double { trunk + deconvolution + meshAlignedFeatures + regressors + bodyModel }
 
+    /// Adds `other`'s seconds stage by stage.
+    public mutating func add(_ other: RegressionTimings) {
+        trunk += other.trunk
+        deconvolution += other.deconvolution
+        meshAlignedFeatures += other.meshAlignedFeatures
+        regressors += other.regressors
+        bodyModel += other.bodyModel
+    }
+
     /// "trunk 20.1 ms (70%), …" per crop.
     public func summary(perCrop n: Int) -> String {
         let parts: [(String, Double)] = [("trunk", trunk), ("deconv", deconvolution), ("mesh-aligned features", meshAlignedFeatures),

@@ -48,6 +48,12 @@ enum RegressBench {
             cpuTimes[batch] = cpu.dropFirst().sorted()[2] / Double(input.shape[0])
             stageTimes[batch] = medianStages(stages.dropFirst())
         }
+        // Batch 8 again as one batch on OpenBLAS's threads (workers = 1): what splitting it across
+        // worker threads gains.
+        model.batchSize = 8
+        model.workers = 1
+        let unsplit = median { _ = try? model.regress(crops) } / 8
+        model.workers = max(1, threads)
         // The peak is what the machine can do: the better of before and after the model runs
         // (another process may hold a core during either).
         let after = sgemmPeak()
@@ -63,6 +69,10 @@ enum RegressBench {
                   + "\(format(100 * achieved / peak.square))% of the 2048³ peak, \(format(100 * achieved / peak.conv))% of the conv-shaped one")
             print("      CPU time (all threads, median) \(format(cpu * 1000)) ms/frame: comparable between runs when others hold cores")
             print("      where the time goes (median per stage): \(stages.summary(perCrop: batch))")
+        }
+        if let split = swiftTimes[8] {
+            print("   batch 8 as one batch on \(threads) OpenBLAS threads (workers 1): \(format(unsplit * 1000)) ms/frame; "
+                  + "split across \(model.workers) worker threads it is \(format(unsplit / split, 2))× faster")
         }
         print("   peak RSS \(format(Double(peakResidentBytes()) / 1_073_741_824, 2)) GiB (target ≤ 1.5 at batch 8, checkpoint loaded)")
         print("   load average after the Swift runs: \(loadAverage())")

@@ -5,7 +5,7 @@ import Dispatch
 ///
 /// The chunks write disjoint parts of the caller's buffers, which is why handing `body` to
 /// other threads is sound even though it captures raw pointers.
-func parallelChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+public func parallelChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     let parts = min(threads, count)
     guard parts > 1 else {
         body(0..<count)

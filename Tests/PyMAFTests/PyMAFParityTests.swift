@@ -42,6 +42,22 @@ import Testing
         #expect(maxScaledError(lean.joints, kept.joints) <= 1e-5)
     }
 
+    /// A batch split across worker threads (each with single-threaded products, shares of unequal
+    /// size when the crop count does not divide) gives one thread's answer, crop for crop.
+    @Test(arguments: [2, 3])
+    func workersGiveOneThreadsAnswer(workers: Int) throws {
+        let model = try PyMAFRegressor(checkpoint: PyMAFFixture.checkpoint("zip"))
+        model.workers = 1
+        let one = try model.regress(fixture.inputs)
+        model.workers = workers
+        let split = try model.regress(fixture.inputs)
+        #expect(split.count == one.count && fixture.count >= workers)
+        #expect(maxScaledError(split.theta, one.theta) <= 1e-5)
+        #expect(maxScaledError(split.rotations, one.rotations) <= 1e-5)
+        #expect(maxScaledError(split.vertices, one.vertices) <= 1e-5)
+        #expect(maxScaledError(split.joints, one.joints) <= 1e-5)
+    }
+
     /// Dmap over its used columns, applied to those columns' points, is Dmap.
     @Test func compactedDownsamplingAppliesAsTheWhole() {
         let dense: [Float] = [0, 0.5, 0, 0.5, 0,
