@@ -84,8 +84,44 @@ static inline void depthwise_avx512_group(int nv, const float *input, size_t row
     }
 }
 
-/// AVX-512F: the channels in groups of 64, then the tail in as few vectors as it needs. The
-/// group is the outer loop: one group's weights (kh·kw·64 floats) and the input rows under its
+/// AVX-512F, four adjacent output pixels (input columns x0 + p·stride, p < 4) whose taps all lie
+/// inside the input row: each weight vector, loaded once, serves the four, and the 4·nv
+/// accumulators are independent add chains. Each pixel's sum is formed exactly as in
+/// `depthwise_avx512_group`.
+__attribute__((target("avx512f"), always_inline))
+static inline void depthwise_avx512_quad(int nv, const float *input, size_t row, size_t x0, size_t stride, size_t w,
+                                         size_t c, const float *weight, const float *bias, size_t kw, size_t ch,
+                                         size_t ky0, size_t ky1, __m512 vlo, __m512 vhi, float *o) {
+    __mmask16 m[4];
+    __m512 acc[4][4];  // [pixel][vector]
+    for (int i = 0; i < nv; i++) {
+        m[i] = lanes(ch + 16 * (size_t)i, c);
+        const __m512 b = bias ? _mm512_maskz_loadu_ps(m[i], bias + ch + 16 * i) : _mm512_setzero_ps();
+        for (int p = 0; p < 4; p++) acc[p][i] = b;
+    }
+    for (size_t ky = ky0; ky < ky1; ky++) {
+        const float *xrow = input + ((row + ky) * w + x0) * c + ch;  // input row row+ky, column x0, channel ch
+        const float *wrow = weight + ky * kw * c + ch;
+        for (size_t kx = 0; kx < kw; kx++) {
+            const float *x = xrow + kx * c, *wt = wrow + kx * c;
+            for (int i = 0; i < nv; i++) {
+                const __m512 wv = _mm512_maskz_loadu_ps(m[i], wt + 16 * i);
+                for (int p = 0; p < 4; p++) {
+                    const __m512 xv = _mm512_maskz_loadu_ps(m[i], x + (size_t)p * stride * c + 16 * i);
+                    acc[p][i] = _mm512_add_ps(acc[p][i], _mm512_mul_ps(xv, wv));
+                }
+            }
+        }
+    }
+    for (int p = 0; p < 4; p++) {
+        for (int i = 0; i < nv; i++) {
+            _mm512_mask_storeu_ps(o + (size_t)p * c + ch + 16 * i, m[i], _mm512_min_ps(_mm512_max_ps(acc[p][i], vlo), vhi));
+        }
+    }
+}
+
+/// AVX-512F: the channels in groups of 64, then the tail in as few vectors as it needs; pixels
+/// four at a time away from the borders, one at a time near them. The group is the outer loop: one group's weights (kh·kw·64 floats) and the input rows under its
 /// window stay in L1 while the pixels go by (pixel-outer order streamed every weight from L2
 /// for each pixel of the 7×7×1152 layers). Each tap is a multiply then an add, not a fused
 /// multiply-add, exactly as in the portable loop: both paths give bit-identical results, so
@@ -105,17 +141,30 @@ static void depthwise_avx512(const float *input, size_t n, size_t h, size_t w, s
                 tap_range(y0, kh, h, &ky0, &ky1);
                 // Input row of tap ky is `row + ky` (row may wrap below zero; only ky ≥ ky0 is used).
                 size_t row = b * h + (size_t)y0;
-                for (size_t ox = 0; ox < out_w; ox++) {
+                for (size_t ox = 0; ox < out_w;) {
                     ptrdiff_t x0 = (ptrdiff_t)(ox * stride) - (ptrdiff_t)pad_left;
+                    float *o = out + ((b * out_h + oy) * out_w + ox) * c;  // (c)
+                    if (ox + 4 <= out_w && x0 >= 0 && (size_t)x0 + 3 * stride + kw <= w) {
+                        // Four pixels away from the left and right borders.
+                        size_t x = (size_t)x0;
+                        switch (vectors) {
+                        case 4: depthwise_avx512_quad(4, input, row, x, stride, w, c, weight, bias, kw, ch, ky0, ky1, vlo, vhi, o); break;
+                        case 3: depthwise_avx512_quad(3, input, row, x, stride, w, c, weight, bias, kw, ch, ky0, ky1, vlo, vhi, o); break;
+                        case 2: depthwise_avx512_quad(2, input, row, x, stride, w, c, weight, bias, kw, ch, ky0, ky1, vlo, vhi, o); break;
+                        default: depthwise_avx512_quad(1, input, row, x, stride, w, c, weight, bias, kw, ch, ky0, ky1, vlo, vhi, o); break;
+                        }
+                        ox += 4;
+                        continue;
+                    }
                     size_t kx0, kx1;
                     tap_range(x0, kw, w, &kx0, &kx1);
-                    float *o = out + ((b * out_h + oy) * out_w + ox) * c;  // (c)
                     switch (vectors) {
                     case 4: depthwise_avx512_group(4, input, row, x0, w, c, weight, bias, kw, ch, ky0, ky1, kx0, kx1, vlo, vhi, o); break;
                     case 3: depthwise_avx512_group(3, input, row, x0, w, c, weight, bias, kw, ch, ky0, ky1, kx0, kx1, vlo, vhi, o); break;
                     case 2: depthwise_avx512_group(2, input, row, x0, w, c, weight, bias, kw, ch, ky0, ky1, kx0, kx1, vlo, vhi, o); break;
                     default: depthwise_avx512_group(1, input, row, x0, w, c, weight, bias, kw, ch, ky0, ky1, kx0, kx1, vlo, vhi, o); break;
                     }
+                    ox += 1;
                 }
             }
         }
