@@ -29,7 +29,7 @@ extension PipelineRun {
         guard FileManager.default.fileExists(atPath: c.checkpoint.path) else {
             throw .checkpointMissing(path: c.checkpoint.path)
         }
-        if let threads = c.threads { BLAS.threadCount = threads }
+        BLAS.threadCount = c.threads ?? BLAS.processorCount
         let regressor: any BodyRegressor
         do {
             regressor = try regressorLoader.load(c.checkpoint, c.dataDirectory)

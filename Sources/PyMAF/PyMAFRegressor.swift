@@ -21,13 +21,13 @@ public final class PyMAFRegressor {
     public let meanParameters: MeanParameters
     /// Crops per forward pass (`--model_batch_size`); larger batches use the GEMMs better.
     public var batchSize = 8
-    /// Threads a batch is split across (default: `BLAS.threadCount` when the model is made). With
-    /// more than one, each thread regresses its share of the crops with its own scratch and
-    /// single-threaded matrix products: on 2 cores this does about 1.4× the work per second of
-    /// one multithreaded OpenBLAS call per layer, whose threads wait for each other at every
-    /// call. A single crop still uses one thread and OpenBLAS's threads. Results are the same
-    /// either way (within float rounding of the products).
-    public var workers = max(1, BLAS.threadCount)
+    /// Threads a batch is split across (default 1). Each worker regresses its share of the crops
+    /// with its own scratch. Use it with single-threaded OpenBLAS (`BLAS.threadCount = 1`, set
+    /// once by the caller for the whole run, as `pymaf-video` does): on 2 cores two workers do
+    /// about 1.2–1.4× the work per second of one batch on OpenBLAS's two threads, whose threads
+    /// wait for each other at every call. The answer matches one worker's within float rounding
+    /// (the products see other batch sizes).
+    public var workers = 1
     /// Also return rotations, vertices and joints of every iteration (parity checks).
     public var keepsIterations = false
     /// Seconds per stage spent by the last `regress` call.
@@ -106,6 +106,13 @@ public final class PyMAFRegressor {
         }
     }
 
+    /// Uses `threads` cores the fastest way: with more than one, `threads` workers and
+    /// single-threaded OpenBLAS (`BLAS.threadCount = 1`, process-wide); with one, one thread.
+    public func useWorkers(_ threads: Int) {
+        workers = max(1, threads)
+        if threads > 1 { BLAS.threadCount = 1 }
+    }
+
     /// Regresses N crops, `batchSize` at a time.
     ///
     /// - Parameter crops: (N, 3, H, W) float, RGB normalized with ImageNet mean/std (224² for PyMAF).
@@ -132,7 +139,7 @@ public final class PyMAFRegressor {
     }
 
     /// A batch (N ≥ 2, 3, H, W) split into `min(workers, N)` contiguous shares, each regressed on
-    /// its own thread with single-threaded BLAS; the outputs in crop order. The stage timings kept
+    /// its own thread; the outputs in crop order. The stage timings kept
     /// are the first share's (each share takes about the whole call's time).
     func forwardSplit(_ x: Tensor) -> RegressionOutput {
         let n = x.shape[0], shares = min(workers, n), perCrop = x.count / n
@@ -140,9 +147,6 @@ public final class PyMAFRegressor {
         let bounds = (0...shares).map { $0 * n / shares }               // share i: crops bounds[i] ..< bounds[i+1]
         var outputs = [RegressionOutput?](repeating: nil, count: shares)
         var timings = [RegressionTimings](repeating: RegressionTimings(), count: shares)
-        let blasThreads = BLAS.threadCount
-        BLAS.threadCount = 1
-        defer { BLAS.threadCount = blasThreads }
         outputs.withUnsafeMutableBufferPointer { out in
             timings.withUnsafeMutableBufferPointer { time in
                 parallelChunks(n, threads: shares) { crops in                  // the same bounds as above

@@ -35,7 +35,11 @@ enum RegressBench {
         print("   work: \(format(flops / 1e9, 2)) GFLOP per crop")
         var swiftTimes: [Int: Double] = [:], stageTimes: [Int: RegressionTimings] = [:], cpuTimes: [Int: Double] = [:]
         for batch in [1, 8] {
+            // As pymaf-video runs: one crop on OpenBLAS's threads; a batch split across workers
+            // with single-threaded OpenBLAS.
             model.batchSize = batch
+            model.workers = batch == 1 ? 1 : threads
+            BLAS.threadCount = batch == 1 ? threads : 1
             let input = batch == 8 ? crops : Tensor(shape: [1, 3, 224, 224], data: Array(crops.data.prefix(3 * 224 * 224)))
             var stages: [RegressionTimings] = [], cpu: [Double] = []
             let seconds = median {
@@ -52,8 +56,9 @@ enum RegressBench {
         // worker threads gains.
         model.batchSize = 8
         model.workers = 1
+        BLAS.threadCount = threads
         let unsplit = median { _ = try? model.regress(crops) } / 8
-        model.workers = max(1, threads)
+        model.workers = threads
         // The peak is what the machine can do: the better of before and after the model runs
         // (another process may hold a core during either).
         let after = sgemmPeak()

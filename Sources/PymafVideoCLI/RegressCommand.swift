@@ -45,6 +45,7 @@ struct RegressCommand: ParsableCommand {
         BLAS.threadCount = threads ?? BLAS.processorCount
         let model = try PyMAFRegressor(checkpoint: URL(fileURLWithPath: checkpoint), dataDirectory: dataDir.map { URL(fileURLWithPath: $0) })
         model.batchSize = modelBatchSize
+        model.useWorkers(BLAS.threadCount)
         model.keepsIterations = saveIterations
         let crops = try RegressionFiles.readCrops(from: URL(fileURLWithPath: input))
         try RegressionFiles.write(try model.regress(crops), to: URL(fileURLWithPath: output))

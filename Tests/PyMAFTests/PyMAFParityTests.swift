@@ -42,8 +42,9 @@ import Testing
         #expect(maxScaledError(lean.joints, kept.joints) <= 1e-5)
     }
 
-    /// A batch split across worker threads (each with single-threaded products, shares of unequal
-    /// size when the crop count does not divide) gives one thread's answer, crop for crop.
+    /// A batch split across worker threads (shares of unequal size when the crop count does not
+    /// divide) gives one thread's answer, crop for crop, within the parity bound: the products
+    /// see other batch sizes, so the float rounding differs.
     @Test(arguments: [2, 3])
     func workersGiveOneThreadsAnswer(workers: Int) throws {
         let model = try PyMAFRegressor(checkpoint: PyMAFFixture.checkpoint("zip"))
@@ -52,10 +53,10 @@ import Testing
         model.workers = workers
         let split = try model.regress(fixture.inputs)
         #expect(split.count == one.count && fixture.count >= workers)
-        #expect(maxScaledError(split.theta, one.theta) <= 1e-5)
-        #expect(maxScaledError(split.rotations, one.rotations) <= 1e-5)
-        #expect(maxScaledError(split.vertices, one.vertices) <= 1e-5)
-        #expect(maxScaledError(split.joints, one.joints) <= 1e-5)
+        #expect(maxScaledError(split.theta, one.theta) <= tolerance)
+        #expect(maxScaledError(split.rotations, one.rotations) <= tolerance)
+        #expect(maxScaledError(split.vertices, one.vertices) <= tolerance)
+        #expect(maxScaledError(split.joints, one.joints) <= tolerance)
     }
 
     /// Dmap over its used columns, applied to those columns' points, is Dmap.
