@@ -144,16 +144,17 @@ public final class PyMAFRegressor {
     func forwardSplit(_ x: Tensor) -> RegressionOutput {
         let n = x.shape[0], shares = min(workers, n), perCrop = x.count / n
         while workerWorkspaces.count < shares { workerWorkspaces.append(Workspace(threadCount: 1)) }
-        let bounds = (0...shares).map { $0 * n / shares }               // share i: crops bounds[i] ..< bounds[i+1]
         var outputs = [RegressionOutput?](repeating: nil, count: shares)
         var timings = [RegressionTimings](repeating: RegressionTimings(), count: shares)
         outputs.withUnsafeMutableBufferPointer { out in
             timings.withUnsafeMutableBufferPointer { time in
-                parallelChunks(n, threads: shares) { crops in                  // the same bounds as above
-                    let i = bounds.firstIndex(of: crops.lowerBound)!
-                    let share = Tensor(shape: [crops.count] + x.shape.dropFirst(),
-                                       data: Array(x.data[crops.lowerBound * perCrop..<crops.upperBound * perCrop]))
-                    out[i] = forward(share, workspace: workerWorkspaces[i], timings: &time[i])
+                parallelChunks(shares, threads: shares) { indices in           // one share per thread
+                    for i in indices {
+                        let crops = (i * n / shares)..<((i + 1) * n / shares)
+                        let share = Tensor(shape: [crops.count] + x.shape.dropFirst(),
+                                           data: Array(x.data[crops.lowerBound * perCrop..<crops.upperBound * perCrop]))
+                        out[i] = forward(share, workspace: workerWorkspaces[i], timings: &time[i])
+                    }
                 }
             }
         }

@@ -193,6 +193,27 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         Reference(shape: [n, outputs], values: values, magnitudes: magnitudes, operationCount: inputs + 1).check(y)
     }
 
+    /// The Double reference of C = 0.5·op(A)·op(B) + beta·C0, all row-major with leading
+    /// dimensions; C0 is not read when beta is 0.
+    static func sgemmReference(m: Int, n: Int, k: Int, transposeA ta: Bool, transposeB tb: Bool, a: [Float], lda: Int,
+                               b: [Float], ldb: Int, beta: Float, c0: [Float], ldc: Int) -> Reference {
+        var values = [Double](), magnitudes = [Double]()
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum = 0.0, mag = 0.0
+                for p in 0..<k {
+                    let av = ta ? a[p * lda + i] : a[i * lda + p], bv = tb ? b[j * ldb + p] : b[p * ldb + j]
+                    sum += Double(av) * Double(bv)
+                    mag += abs(Double(av) * Double(bv))
+                }
+                let old = beta == 0 ? 0 : Double(beta) * Double(c0[i * ldc + j])
+                values.append(0.5 * sum + old)
+                magnitudes.append(0.5 * mag + abs(old))
+            }
+        }
+        return Reference(shape: [m, n], values: values, magnitudes: magnitudes, operationCount: k + 2)
+    }
+
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
     func sgemmTransposesAlphaBeta(_ transposes: (Bool, Bool)) {
         let (ta, tb) = transposes
@@ -201,20 +222,8 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         let a = rng.floats(m * k, in: -1...1), b = rng.floats(k * n, in: -1...1), c0 = rng.floats(m * n, in: -1...1)
         var c = c0
         BLAS.sgemm(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, b: b, beta: 2, c: &c)
-        var values = [Double](), magnitudes = [Double]()
-        for i in 0..<m {
-            for j in 0..<n {
-                var sum = 0.0, mag = 0.0
-                for p in 0..<k {
-                    let av = ta ? a[p * m + i] : a[i * k + p], bv = tb ? b[j * k + p] : b[p * n + j]
-                    sum += Double(av) * Double(bv)
-                    mag += abs(Double(av) * Double(bv))
-                }
-                values.append(0.5 * sum + 2 * Double(c0[i * n + j]))
-                magnitudes.append(0.5 * mag + 2 * abs(Double(c0[i * n + j])))
-            }
-        }
-        Reference(shape: [m, n], values: values, magnitudes: magnitudes, operationCount: k + 2).check(Tensor(shape: [m, n], data: c))
+        Self.sgemmReference(m: m, n: n, k: k, transposeA: ta, transposeB: tb, a: a, lda: ta ? m : k, b: b, ldb: tb ? k : n,
+                            beta: 2, c0: c0, ldc: n).check(Tensor(shape: [m, n], data: c))
     }
 
     /// One row or one column of C (the sgemv path), with padded leading dimensions, every
@@ -237,22 +246,9 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
                     }
                 }
             }
-            var values = [Double](), magnitudes = [Double](), got = [Float]()
-            for i in 0..<m {
-                for j in 0..<n {
-                    var sum = 0.0, mag = 0.0
-                    for p in 0..<k {
-                        let av = ta ? a[p * lda + i] : a[i * lda + p], bv = tb ? b[j * ldb + p] : b[p * ldb + j]
-                        sum += Double(av) * Double(bv)
-                        mag += abs(Double(av) * Double(bv))
-                    }
-                    let old = beta == 0 ? 0 : Double(beta) * Double(c0[i * ldc + j])
-                    values.append(0.5 * sum + old)
-                    magnitudes.append(0.5 * mag + abs(old))
-                    got.append(c[i * ldc + j])
-                }
-            }
-            Reference(shape: [m, n], values: values, magnitudes: magnitudes, operationCount: k + 2).check(Tensor(shape: [m, n], data: got))
+            let got = (0..<m).flatMap { i in c[i * ldc..<i * ldc + n] }
+            Self.sgemmReference(m: m, n: n, k: k, transposeA: ta, transposeB: tb, a: a, lda: lda, b: b, ldb: ldb,
+                                beta: beta, c0: c0, ldc: ldc).check(Tensor(shape: [m, n], data: got))
         }
     }
 
