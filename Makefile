@@ -120,7 +120,16 @@ parity: deps torch-python
 	    --label "float64 vs $$format, batch $$batch" --tolerance inf; \
 	  "$$py" tools/compare_pymaf_outputs.py $(PARITY_DIR)/pymaf_full_io.npz $(PARITY_DIR)/swift_$${format}_$$batch.npz \
 	    --label "$$format, batch $$batch" || failed=1; \
-	done; done; exit $$failed
+	done; done; \
+	echo "--precision bfloat16 (opt-in, not exact; information only):"; \
+	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-video regress --checkpoint $(PARITY_DIR)/pymaf_full_zip.pt \
+	  --input $(PARITY_DIR)/pymaf_full_inputs.npy --output $(PARITY_DIR)/swift_bfloat16_8.npz \
+	  --model_batch_size 8 --threads 2 --save_iterations --precision bfloat16 || exit 1; \
+	"$$py" tools/compare_pymaf_outputs.py $(PARITY_DIR)/pymaf_full_io_float64.npz $(PARITY_DIR)/swift_bfloat16_8.npz \
+	  --label "float64 vs bfloat16, batch 8" --tolerance inf; \
+	"$$py" tools/compare_pymaf_outputs.py $(PARITY_DIR)/pymaf_full_io.npz $(PARITY_DIR)/swift_bfloat16_8.npz \
+	  --label "PyTorch float32 vs bfloat16, batch 8" --tolerance inf; \
+	exit $$failed
 
 bench-compare: bench-deps torch-python
 	$(SWIFT) build -c release --product pymaf-bench

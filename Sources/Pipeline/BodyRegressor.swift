@@ -15,10 +15,12 @@ public protocol BodyRegressor: AnyObject {
 
 /// How a run obtains its network from the configuration's checkpoint and data folder.
 public struct RegressorLoader: Sendable {
-    /// Loads the network; errors become `RunError.modelInvalid` naming the checkpoint.
-    public var load: @Sendable (_ checkpoint: URL, _ dataDirectory: URL) throws -> any BodyRegressor
+    /// Loads the network computing in `precision` (already checked with
+    /// `PyMAFRegressor.availablePrecision`); errors become `RunError.modelInvalid` naming the
+    /// checkpoint.
+    public var load: @Sendable (_ checkpoint: URL, _ dataDirectory: URL, _ precision: Precision) throws -> any BodyRegressor
 
-    public init(load: @escaping @Sendable (_ checkpoint: URL, _ dataDirectory: URL) throws -> any BodyRegressor) {
+    public init(load: @escaping @Sendable (_ checkpoint: URL, _ dataDirectory: URL, _ precision: Precision) throws -> any BodyRegressor) {
         self.load = load
     }
 }

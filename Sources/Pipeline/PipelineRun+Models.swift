@@ -1,6 +1,7 @@
 import BodyModel
 import Foundation
 import PersonTracking
+import PyMAF
 import Smoothing
 import Tensor
 import VideoIO
@@ -30,9 +31,12 @@ extension PipelineRun {
             throw .checkpointMissing(path: c.checkpoint.path)
         }
         BLAS.threadCount = c.threads ?? BLAS.processorCount
+        let (precision, note) = PyMAFRegressor.availablePrecision(c.precision)
+        if let note { record.warnings.append(note) }
+        if c.precision != .float32 { record.settings["precision"] = precision.rawValue }
         let regressor: any BodyRegressor
         do {
-            regressor = try regressorLoader.load(c.checkpoint, c.dataDirectory)
+            regressor = try regressorLoader.load(c.checkpoint, c.dataDirectory, precision)
         } catch let error as RunError {
             throw error
         } catch {

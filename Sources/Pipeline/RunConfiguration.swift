@@ -1,4 +1,5 @@
 import Export
+import Tensor
 import Foundation
 import PersonTracking
 import Render
@@ -124,6 +125,8 @@ public struct RunConfiguration: Sendable, Equatable {
     public var boxFile: URL?
     /// `--threads`: threads for the regressor's matrix products; `nil` uses every core.
     public var threads: Int?
+    /// `--precision`: how the network's convolutions compute (float32 matches PyTorch).
+    public var precision: Precision = .float32
     /// `--quiet`: no progress on standard error.
     public var quiet = false
     /// The tracking options (`--max_people`, `--min_track_frames`, `--detection_threshold`,

@@ -6,7 +6,7 @@ import Tensor
 struct DeconvPyramid {
     let blocks: [ConvTranspose2D]
 
-    init(_ w: WeightBinder, architecture: PyMAFArchitecture) {
+    init(_ w: WeightBinder, architecture: PyMAFArchitecture, precision: Precision) {
         var channels = architecture.trunkChannels
         var blocks: [ConvTranspose2D] = []
         for t in 0..<PyMAFArchitecture.iterationCount {
@@ -17,7 +17,7 @@ struct DeconvPyramid {
             blocks.append(conv.foldingBatchNorm(
                 gamma: w.floats("\(bn).weight", shape: [d]), beta: w.floats("\(bn).bias", shape: [d]),
                 mean: w.floats("\(bn).running_mean", shape: [d]), variance: w.floats("\(bn).running_var", shape: [d]),
-                epsilon: 1e-5))
+                epsilon: 1e-5).converted(to: precision))
             channels = d
         }
         self.blocks = blocks

@@ -30,6 +30,10 @@ public final class PyMAFRegressor {
     public var workers = 1
     /// Also return rotations, vertices and joints of every iteration (parity checks).
     public var keepsIterations = false
+    /// How the trunk's and the deconvolutions' products compute (fixed at load). `.float32`
+    /// reproduces PyTorch to rounding; `.bfloat16` rounds their inputs to bfloat16 (see
+    /// `Precision`), faster on CPUs with Intel AMX.
+    public let precision: Precision
     /// Seconds per stage spent by the last `regress` call.
     public private(set) var lastTimings = RegressionTimings()
 
@@ -58,13 +62,16 @@ public final class PyMAFRegressor {
     ///   - dataDirectory: PyMAF's `data/` folder, read only for what the checkpoint lacks.
     /// - Throws: `ModelIOError` for an unreadable file; `PyMAFError.weightsMismatch` listing every
     ///   missing key, unexpected key and shape mismatch; `PyMAFError.bodyModelUnavailable`.
-    public convenience init(checkpoint: URL, dataDirectory: URL? = nil) throws {
+    ///   - precision: how the convolutions compute (`.float32`, the default, matches PyTorch).
+    public convenience init(checkpoint: URL, dataDirectory: URL? = nil, precision: Precision = .float32) throws {
         let file = try TorchCheckpoint(contentsOf: checkpoint)
-        try self.init(stateDict: try file.stateDict(), name: checkpoint.path, dataDirectory: dataDirectory)
+        try self.init(stateDict: try file.stateDict(), name: checkpoint.path, dataDirectory: dataDirectory, precision: precision)
     }
 
     /// Binds an already-read state dict; `name` labels errors.
-    public init(stateDict: [(key: String, tensor: StoredTensor)], name: String, dataDirectory: URL? = nil) throws {
+    public init(stateDict: [(key: String, tensor: StoredTensor)], name: String, dataDirectory: URL? = nil,
+                precision: Precision = .float32) throws {
+        self.precision = precision
         let w = WeightBinder(stateDict: stateDict, checkpointName: name)
         w.ignore(prefix: "dp_head.")
         w.ignore(suffix: ".num_batches_tracked")
@@ -78,8 +85,8 @@ public final class PyMAFRegressor {
         }
         let architecture = PyMAFArchitecture(inferringFrom: w)
         self.architecture = architecture
-        trunk = ResNetTrunk(w, architecture: architecture)
-        deconv = DeconvPyramid(w, architecture: architecture)
+        trunk = ResNetTrunk(w, architecture: architecture, precision: precision)
+        deconv = DeconvPyramid(w, architecture: architecture, precision: precision)
         extractors = (0..<PyMAFArchitecture.iterationCount).map { MeshAlignedFeatureExtractor(w, index: $0, architecture: architecture) }
         regressors = (0..<PyMAFArchitecture.iterationCount).map { t in
             ParameterRegressor(w, index: t, featureCount: PyMAFArchitecture.pointFeatureCount
@@ -104,6 +111,13 @@ public final class PyMAFRegressor {
                       actual: [architecture.regressorWidth, 5 * architecture.gridPointCount + 157]),
             ])
         }
+    }
+
+    /// The precision to load with when `requested`: `.bfloat16` only where it is fast (Intel
+    /// AMX usable); otherwise `.float32`, with a note saying why.
+    public static func availablePrecision(_ requested: Precision) -> (precision: Precision, note: String?) {
+        guard requested == .bfloat16 && !BFloat16GEMM.amxUsable else { return (requested, nil) }
+        return (.float32, "bfloat16 needs Intel AMX (AMX-BF16), which this CPU or system does not offer: computing in float32")
     }
 
     /// Uses `threads` cores the fastest way: with more than one, `threads` workers and

@@ -1,7 +1,8 @@
 import Tensor
 
 /// ResNet-50 trunk of PyMAF (`feature_extractor.*`, models/hmr.py): 7×7/2 stem, 3×3/2 max-pool,
-/// four layers of bottlenecks. Batch-norms are folded into the convolutions at load.
+/// four layers of bottlenecks. Batch-norms are folded into the convolutions at load; every
+/// convolution computes in the regressor's `Precision`.
 /// (N, 3, 224, 224) → (2048, N, 7, 7): activations are kept batch-inner (`.cnhw`) throughout,
 /// so every layer's GEMM spans all frames without copying them in and out.
 struct ResNetTrunk {
@@ -10,10 +11,10 @@ struct ResNetTrunk {
     /// `layer1` … `layer4`.
     let layers: [[Bottleneck]]
 
-    init(_ w: WeightBinder, architecture: PyMAFArchitecture) {
+    init(_ w: WeightBinder, architecture: PyMAFArchitecture, precision: Precision) {
         let width = architecture.stemWidth
         stem = w.convolution("feature_extractor.conv1", batchNorm: "feature_extractor.bn1",
-                             shape: [width, 3, 7, 7], stride: 2, padding: 3)
+                             shape: [width, 3, 7, 7], stride: 2, padding: 3).converted(to: precision)
         var channels = width
         var layers: [[Bottleneck]] = []
         for (i, count) in PyMAFArchitecture.blockCounts.enumerated() {
@@ -21,7 +22,7 @@ struct ResNetTrunk {
             var blocks: [Bottleneck] = []
             for b in 0..<count {
                 blocks.append(Bottleneck(w, prefix: "feature_extractor.layer\(i + 1).\(b)", inChannels: channels, planes: planes,
-                                         stride: b == 0 && i > 0 ? 2 : 1, hasDownsample: b == 0))
+                                         stride: b == 0 && i > 0 ? 2 : 1, hasDownsample: b == 0, precision: precision))
                 channels = planes * 4
             }
             layers.append(blocks)
@@ -48,12 +49,16 @@ struct Bottleneck {
     let conv3: Conv2D        // (4·planes, planes, 1, 1) + bn3
     let downsample: Conv2D?  // (4·planes, in, 1, 1) + downsample.1, stride
 
-    init(_ w: WeightBinder, prefix p: String, inChannels: Int, planes: Int, stride: Int, hasDownsample: Bool) {
+    init(_ w: WeightBinder, prefix p: String, inChannels: Int, planes: Int, stride: Int, hasDownsample: Bool, precision: Precision) {
         conv1 = w.convolution("\(p).conv1", batchNorm: "\(p).bn1", shape: [planes, inChannels, 1, 1], stride: 1, padding: 0)
+            .converted(to: precision)
         conv2 = w.convolution("\(p).conv2", batchNorm: "\(p).bn2", shape: [planes, planes, 3, 3], stride: stride, padding: 1)
+            .converted(to: precision)
         conv3 = w.convolution("\(p).conv3", batchNorm: "\(p).bn3", shape: [planes * 4, planes, 1, 1], stride: 1, padding: 0)
+            .converted(to: precision)
         downsample = hasDownsample
             ? w.convolution("\(p).downsample.0", batchNorm: "\(p).downsample.1", shape: [planes * 4, inChannels, 1, 1], stride: stride, padding: 0)
+                .converted(to: precision)
             : nil
     }
 

@@ -33,25 +33,7 @@ enum RegressBench {
         let crops = randomCrops(count: 8)
         let flops = model.estimatedFLOPsPerCrop
         print("   work: \(format(flops / 1e9, 2)) GFLOP per crop")
-        var swiftTimes: [Int: Double] = [:], stageTimes: [Int: RegressionTimings] = [:], cpuTimes: [Int: Double] = [:]
-        for batch in [1, 8] {
-            // As pymaf-video runs: one crop on OpenBLAS's threads; a batch split across workers
-            // with single-threaded OpenBLAS.
-            model.batchSize = batch
-            model.workers = batch == 1 ? 1 : threads
-            BLAS.threadCount = batch == 1 ? threads : 1
-            let input = batch == 8 ? crops : Tensor(shape: [1, 3, 224, 224], data: Array(crops.data.prefix(3 * 224 * 224)))
-            var stages: [RegressionTimings] = [], cpu: [Double] = []
-            let seconds = median {
-                let start = TensorBench.processCPUSeconds()
-                _ = try? model.regress(input)
-                cpu.append(TensorBench.processCPUSeconds() - start)
-                stages.append(model.lastTimings)
-            } / Double(input.shape[0])
-            swiftTimes[batch] = seconds
-            cpuTimes[batch] = cpu.dropFirst().sorted()[2] / Double(input.shape[0])
-            stageTimes[batch] = medianStages(stages.dropFirst())
-        }
+        let float32 = measure(model, crops: crops)
         // Batch 8 again as one batch on OpenBLAS's threads (workers = 1): what splitting it across
         // worker threads gains.
         model.batchSize = 8
@@ -59,6 +41,7 @@ enum RegressBench {
         BLAS.threadCount = threads
         let unsplit = median { _ = try? model.regress(crops) } / 8
         model.workers = threads
+        let float32PeakRSS = peakResidentBytes()
         // The peak is what the machine can do: the better of before and after the model runs
         // (another process may hold a core during either).
         let after = sgemmPeak()
@@ -66,20 +49,27 @@ enum RegressBench {
         print("   sgemm peak (fastest of 5, better of before/after the model runs): 2048³ \(format(peak.square)) GFLOP/s "
               + "(\(format(before.square)) / \(format(after.square))), conv-shaped M=256 N=3136 K=576 \(format(peak.conv)) GFLOP/s "
               + "(\(format(before.conv)) / \(format(after.conv)))")
-        for batch in [1, 8] {
-            guard let seconds = swiftTimes[batch], let stages = stageTimes[batch], let cpu = cpuTimes[batch] else { continue }
-            let target = batch == 1 ? 35.0 : 25.0
-            let achieved = flops / seconds / 1e9
-            print("   batch \(batch): \(format(seconds * 1000)) ms/frame (target ≤ \(Int(target))), \(format(achieved)) GFLOP/s = "
-                  + "\(format(100 * achieved / peak.square))% of the 2048³ peak, \(format(100 * achieved / peak.conv))% of the conv-shaped one")
-            print("      CPU time (all threads, median) \(format(cpu * 1000)) ms/frame: comparable between runs when others hold cores")
-            print("      where the time goes (median per stage): \(stages.summary(perCrop: batch))")
-        }
-        if let split = swiftTimes[8] {
+        print("   float32 (the default; matches PyTorch):")
+        float32.report(flops: flops, peak: peak)
+        if let split = float32.seconds[8] {
             print("   batch 8 as one batch on \(threads) OpenBLAS threads (workers 1): \(format(unsplit * 1000)) ms/frame; "
                   + "split across \(model.workers) worker threads it is \(format(unsplit / split, 2))× faster")
         }
-        print("   peak RSS \(format(Double(peakResidentBytes()) / 1_073_741_824, 2)) GiB (target ≤ 1.5 at batch 8, checkpoint loaded)")
+        print("   peak RSS \(format(Double(float32PeakRSS) / 1_073_741_824, 2)) GiB (target ≤ 1.5 at batch 8, checkpoint loaded)")
+        var bfloat16Seconds: [Int: Double] = [:]
+        if BFloat16GEMM.amxUsable {
+            let fast = try PyMAFRegressor(checkpoint: checkpoint, precision: .bfloat16)
+            let bfloat16 = measure(fast, crops: crops)
+            bfloat16Seconds = bfloat16.seconds
+            print("   bfloat16 (--precision bfloat16, Intel AMX; not PyTorch's float32 numbers):")
+            bfloat16.report(flops: flops, peak: peak)
+            if let a = float32.seconds[8], let b = bfloat16.seconds[8], let a1 = float32.seconds[1], let b1 = bfloat16.seconds[1] {
+                print("      \(format(a / b, 2))× the float32 speed at batch 8, \(format(a1 / b1, 2))× at batch 1")
+            }
+            print("   peak RSS with both models loaded \(format(Double(peakResidentBytes()) / 1_073_741_824, 2)) GiB")
+        } else {
+            print("   bfloat16: not measured (this CPU or system offers no Intel AMX)")
+        }
         print("   load average after the Swift runs: \(loadAverage())")
 
         if let python = ProcessInfo.processInfo.environment["PYMAF_TORCH_PYTHON"], !python.isEmpty {
@@ -87,13 +77,53 @@ enum RegressBench {
             try NPYWriter.write(try NumPyArrayData(floats: crops.data, shape: crops.shape), to: inputs)
             let torch = try torchTimes(python: python, checkpoint: checkpoint, inputs: inputs)
             for batch in [1, 8] {
-                guard let t = torch[batch], let s = swiftTimes[batch] else { continue }
-                print("   PyTorch eager batch \(batch): \(format(t)) ms/frame; pymaf-video is \(format(t / (s * 1000), 2))× faster")
+                guard let t = torch[batch], let s = float32.seconds[batch] else { continue }
+                let bf = bfloat16Seconds[batch].map { "; with bfloat16 \(format(t / ($0 * 1000), 2))×" } ?? ""
+                print("   PyTorch eager batch \(batch): \(format(t)) ms/frame; pymaf-video float32 is \(format(t / (s * 1000), 2))× faster\(bf)")
             }
             print("   load average after PyTorch: \(loadAverage())")
         } else {
             print("   (PyTorch comparison: `make bench-compare`)")
         }
+    }
+
+    /// Median seconds per crop, CPU seconds per crop and stage times at batch 1 and 8.
+    struct Measurement {
+        var seconds: [Int: Double] = [:], cpu: [Int: Double] = [:], stages: [Int: RegressionTimings] = [:]
+
+        func report(flops: Double, peak: (square: Double, conv: Double)) {
+            for batch in [1, 8] {
+                guard let seconds = seconds[batch], let stages = stages[batch], let cpu = cpu[batch] else { continue }
+                let target = batch == 1 ? 35.0 : 25.0
+                let achieved = flops / seconds / 1e9
+                print("   batch \(batch): \(format(seconds * 1000)) ms/frame (target ≤ \(Int(target))), \(format(achieved)) GFLOP/s = "
+                      + "\(format(100 * achieved / peak.square))% of the 2048³ sgemm peak, \(format(100 * achieved / peak.conv))% of the conv-shaped one")
+                print("      CPU time (all threads, median) \(format(cpu * 1000)) ms/frame: comparable between runs when others hold cores")
+                print("      where the time goes (median per stage): \(stages.summary(perCrop: batch))")
+            }
+        }
+    }
+
+    /// Batch 1 on OpenBLAS's threads and batch 8 split across workers with single-threaded
+    /// OpenBLAS, as pymaf-video runs them: medians of 5 runs after a warm-up.
+    static func measure(_ model: PyMAFRegressor, crops: Tensor) -> Measurement {
+        var result = Measurement()
+        for batch in [1, 8] {
+            model.batchSize = batch
+            model.workers = batch == 1 ? 1 : threads
+            BLAS.threadCount = batch == 1 ? threads : 1
+            let input = batch == 8 ? crops : Tensor(shape: [1, 3, 224, 224], data: Array(crops.data.prefix(3 * 224 * 224)))
+            var stages: [RegressionTimings] = [], cpu: [Double] = []
+            result.seconds[batch] = median {
+                let start = TensorBench.processCPUSeconds()
+                _ = try? model.regress(input)
+                cpu.append(TensorBench.processCPUSeconds() - start)
+                stages.append(model.lastTimings)
+            } / Double(input.shape[0])
+            result.cpu[batch] = cpu.dropFirst().sorted()[2] / Double(input.shape[0])
+            result.stages[batch] = medianStages(stages.dropFirst())
+        }
+        return result
     }
 
     /// A torch-made full-size checkpoint when `make parity` left one, else a random one written

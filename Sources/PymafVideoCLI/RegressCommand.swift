@@ -8,7 +8,7 @@ struct RegressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regress",
         abstract: "Run PyMAF on normalized 224×224 crops (.npy) and write its outputs (.npz).",
-        usage: "pymaf-video regress --checkpoint <checkpoint> [--data_dir <data_dir>] --input <crops.npy> --output <out.npz> [--model_batch_size <n>]",
+        usage: "pymaf-video regress --checkpoint <checkpoint> [--data_dir <data_dir>] --input <crops.npy> --output <out.npz> [--model_batch_size <n>] [--precision float32|bfloat16]",
         discussion: """
             crops.npy: float32 (N, 3, 224, 224), RGB /255 then normalized with mean (0.485, 0.456, 0.406) \
             and std (0.229, 0.224, 0.225). out.npz: theta (N,85), rotmat (N,24,3,3), verts (N,V,3), \
@@ -33,6 +33,9 @@ struct RegressCommand: ParsableCommand {
     @Option(help: "Compute threads (OpenBLAS); default: all cores.")
     var threads: Int?
 
+    @Option(help: "float32 (default; matches PyTorch) or bfloat16 (faster with Intel AMX; float32 without it).")
+    var precision: Precision = .float32
+
     @Flag(name: .customLong("save_iterations"), help: "Also write rotmat_iters, verts_iters and joints_iters (4, N, …).")
     var saveIterations = false
 
@@ -43,7 +46,10 @@ struct RegressCommand: ParsableCommand {
 
     func run() throws {
         BLAS.threadCount = threads ?? BLAS.processorCount
-        let model = try PyMAFRegressor(checkpoint: URL(fileURLWithPath: checkpoint), dataDirectory: dataDir.map { URL(fileURLWithPath: $0) })
+        let (available, note) = PyMAFRegressor.availablePrecision(precision)
+        if let note { FileHandle.standardError.write(Data("pymaf-video regress: warning: \(note)\n".utf8)) }
+        let model = try PyMAFRegressor(checkpoint: URL(fileURLWithPath: checkpoint), dataDirectory: dataDir.map { URL(fileURLWithPath: $0) },
+                                       precision: available)
         model.batchSize = modelBatchSize
         model.useWorkers(BLAS.threadCount)
         model.keepsIterations = saveIterations

@@ -4,6 +4,7 @@
 /// Pointwise (1×1, stride 1, unpadded) layers are a plain GEMM on the input; other kernels go
 /// through im2col then one OpenBLAS sgemm per group; depthwise layers (groups == Cin == Cout) run
 /// as direct loops. Bias, a residual input and the activation are applied in one output pass.
+/// `converted(to: .bfloat16)` makes the GEMMs round to bfloat16 (`BFloat16GEMM`).
 /// Small planes (deep layers) are batched: every frame's columns go into one GEMM's N dimension.
 ///
 ///     let conv = Conv2D(weight: w /*(64, 3, 7, 7)*/, bias: nil, stride: 2, padding: Padding2D(3))
@@ -17,6 +18,12 @@ public struct Conv2D: Sendable {
     public let stride: Int
     public let padding: Padding2D
     public let groups: Int
+    /// The weights rounded to bfloat16, one matrix (Cout/groups, Cin/groups·kH·kW) per group,
+    /// when the layer computes in `.bfloat16`.
+    let bfloat16Weights: [BFloat16Matrix]?
+
+    /// How the GEMMs of this layer compute (depthwise layers always in float32).
+    public var precision: Precision { bfloat16Weights == nil ? .float32 : .bfloat16 }
 
     public var outChannels: Int { weight.shape[0] }
     public var inChannels: Int { weight.shape[1] * groups }
@@ -36,6 +43,22 @@ public struct Conv2D: Sendable {
         self.stride = stride
         self.padding = padding
         self.groups = groups
+        self.bfloat16Weights = nil
+    }
+
+    private init(_ layer: Conv2D, bfloat16Weights: [BFloat16Matrix]?) {
+        (weight, bias, stride, padding, groups) = (layer.weight, layer.bias, layer.stride, layer.padding, layer.groups)
+        self.bfloat16Weights = bfloat16Weights
+    }
+
+    /// The same layer computing its GEMMs in `precision` (the bfloat16 weights are rounded here, once).
+    public func converted(to precision: Precision) -> Conv2D {
+        guard precision == .bfloat16 && !isDepthwise else { return Conv2D(self, bfloat16Weights: nil) }
+        let m = outChannels / groups, k = weight.count / outChannels
+        let matrices = weight.data.withUnsafeBufferPointer { w in
+            (0..<groups).map { BFloat16Matrix(w.baseAddress! + $0 * m * k, rows: m, depth: k, lda: max(k, 1)) }
+        }
+        return Conv2D(self, bfloat16Weights: matrices)
     }
 
     /// The convolution followed by an eval-mode batch-norm, as one convolution:
@@ -44,6 +67,7 @@ public struct Conv2D: Sendable {
         let (w, b) = foldBatchNorm(weight: weight.data, bias: bias, outerCount: 1, channels: outChannels,
                                    gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
         return Conv2D(weight: Tensor(shape: weight.shape, data: w), bias: b, stride: stride, padding: padding, groups: groups)
+            .converted(to: precision)
     }
 
     /// Output (OH, OW) for an (H, W) input.
@@ -155,8 +179,13 @@ public struct Conv2D: Sendable {
                     let (columns, ldb) = cols.map { (UnsafePointer($0), np) } ?? (x + first * (inner ? plane : cin * planeIn), ld)
                     let (y, ldc) = product.map { ($0, np) } ?? (out + first * (inner ? plane : cout * plane), ld)
                     for gi in 0..<groups {
-                        BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * ldb, ldb: ldb,
-                                   c: y + gi * m * ldc, ldc: ldc)
+                        if let bfloat16Weights {
+                            BFloat16GEMM.multiply(bfloat16Weights[gi], b: columns + gi * k * ldb, ldb: ldb, n: np,
+                                                  c: y + gi * m * ldc, ldc: ldc, workspace: workspace)
+                        } else {
+                            BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * ldb, ldb: ldb,
+                                       c: y + gi * m * ldc, ldc: ldc)
+                        }
                     }
                     parallelChunks(frames * cout, threads: threads) { range in
                         for index in range {

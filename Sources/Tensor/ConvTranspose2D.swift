@@ -5,6 +5,7 @@
 /// are an ordinary stride-1 convolution of the input with the taps ky ≡ py + padding (mod
 /// stride). Each phase is one im2col + sgemm over all frames, and its output pass writes
 /// straight into the interleaved output — no column buffer of Cout·kH·kW rows, no col2im.
+/// `converted(to: .bfloat16)` makes the GEMMs round to bfloat16 (`BFloat16GEMM`).
 ///
 ///     let up = ConvTranspose2D(weight: w /*(2048, 256, 4, 4)*/, bias: nil, stride: 2, padding: 1)
 ///     let y = up(x /*(N, 2048, 7, 7)*/, activation: .relu)   // (N, 256, 14, 14)
@@ -16,7 +17,7 @@ public struct ConvTranspose2D: Sendable {
     public let stride: Int
     public let padding: Int
     /// One per (py, px), row-major over the stride² phases.
-    let phases: [Phase]
+    private(set) var phases: [Phase]
 
     public var inChannels: Int { weight.shape[0] }
     public var outChannels: Int { weight.shape[1] }
@@ -43,6 +44,22 @@ public struct ConvTranspose2D: Sendable {
     struct Phase: Sendable {
         var rows: PhaseAxis, columns: PhaseAxis
         var weight: [Float]  // (Cout, Cin·Ty·Tx)
+        /// `weight` rounded to bfloat16 when the layer computes in `.bfloat16`.
+        var bfloat16: BFloat16Matrix?
+    }
+
+    /// How the GEMMs of this layer compute.
+    public var precision: Precision { phases.first?.bfloat16 == nil ? .float32 : .bfloat16 }
+
+    /// The same layer computing its GEMMs in `precision` (the bfloat16 weights are rounded here, once).
+    public func converted(to precision: Precision) -> ConvTranspose2D {
+        var layer = self
+        for i in layer.phases.indices {
+            let k = layer.phases[i].weight.count / max(outChannels, 1)
+            layer.phases[i].bfloat16 = precision == .bfloat16 && outChannels > 0
+                ? BFloat16Matrix(layer.phases[i].weight, rows: outChannels, depth: k) : nil
+        }
+        return layer
     }
 
     public init(weight: Tensor, bias: [Float]?, stride: Int, padding: Int) {
@@ -71,7 +88,7 @@ public struct ConvTranspose2D: Sendable {
                         }
                     }
                 }
-                phases.append(Phase(rows: rows, columns: columns, weight: w))
+                phases.append(Phase(rows: rows, columns: columns, weight: w, bfloat16: nil))
             }
         }
         self.phases = phases
@@ -82,6 +99,7 @@ public struct ConvTranspose2D: Sendable {
         let (w, b) = foldBatchNorm(weight: weight.data, bias: bias, outerCount: inChannels, channels: outChannels,
                                    gamma: gamma, beta: beta, mean: mean, variance: variance, epsilon: epsilon)
         return ConvTranspose2D(weight: Tensor(shape: weight.shape, data: w), bias: b, stride: stride, padding: padding)
+            .converted(to: precision)
     }
 
     /// Output (OH, OW) for an (H, W) input.
@@ -150,8 +168,13 @@ public struct ConvTranspose2D: Sendable {
                                                    into: cols + c * ty * tx * np + j * planeP, ld: np)
                                         }
                                     }
-                                    BLAS.sgemm(m: cout, n: np, k: k, a: pw.baseAddress!, lda: k, b: cols, ldb: np,
-                                               c: product, ldc: np)
+                                    if let packed = phase.bfloat16 {
+                                        BFloat16GEMM.multiply(packed, b: cols, ldb: np, n: np, c: product, ldc: np,
+                                                              workspace: workspace)
+                                    } else {
+                                        BLAS.sgemm(m: cout, n: np, k: k, a: pw.baseAddress!, lda: k, b: cols, ldb: np,
+                                                   c: product, ldc: np)
+                                    }
                                 } else {
                                     product.update(repeating: 0, count: cout * np)
                                 }

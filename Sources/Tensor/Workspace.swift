@@ -15,8 +15,8 @@ public final class Workspace {
     /// Threads for the non-GEMM loops of the ops called with this workspace.
     public let threadCount: Int
     /// Scratch buffers by role; each only grows.
-    private var buffers: [UnsafeMutablePointer<Float>?] = [nil, nil]
-    private var capacities: [Int] = [0, 0]
+    private var buffers: [UnsafeMutablePointer<Float>?] = [nil, nil, nil]
+    private var capacities: [Int] = [0, 0, 0]
 
     public init(threadCount: Int = 1) {
         precondition(threadCount >= 1, "Workspace: threadCount must be at least 1")
@@ -30,12 +30,14 @@ public final class Workspace {
     /// Total scratch floats held, for memory reports.
     public var floatCount: Int { capacities.reduce(0, +) }
 
-    /// The two roles a single op needs at once.
+    /// The roles a single op needs at once.
     enum Role: Int {
         /// im2col columns or gathered input, (K, N·P).
         case columns = 0
         /// GEMM output before the epilogue scatter, (M, N·P).
         case product = 1
+        /// bfloat16 panels of B for `BFloat16GEMM`, one per thread.
+        case panel = 2
     }
 
     /// A buffer of at least `count` floats for `role`; its contents are unspecified.

@@ -83,13 +83,13 @@ import Testing
         for flag in ["--vid_file", "--image_folder", "--img_file", "--output_folder", "--checkpoint", "--model_batch_size",
                      "--no_render", "--with_raw", "--empty_bg", "--sideview", "--render_ratio", "--save_obj",
                      "--recon_result_file", "--data_dir", "--frames", "--smooth", "--export", "--mattes", "--bbox_file",
-                     "--threads", "--quiet", "--min_cutoff", "--beta", "--shape", "--max_people",
+                     "--threads", "--precision", "--quiet", "--min_cutoff", "--beta", "--shape", "--max_people",
                      "--min_track_frames", "--detection_threshold", "--missing", "--bbox_scale"] {
             #expect(text.contains(flag), "\(flag) missing from --help")
         }
         // Help text wraps at the terminal's width: compare with runs of white space collapsed.
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(flat.contains("(default: output)") && flat.contains("(default: 8)"))
+        #expect(flat.contains("(default: output)") && flat.contains("(default: 8)") && flat.contains("(values: float32, bfloat16; default: float32)"))
     }
 
     /// A subcommand's flags are its own, even where the main command has a flag of the same name.

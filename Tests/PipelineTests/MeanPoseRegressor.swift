@@ -48,6 +48,6 @@ final class MeanPoseRegressor: BodyRegressor, Sendable {
 
     /// A loader handing out this regressor whatever the checkpoint.
     var loader: RegressorLoader {
-        RegressorLoader { _, _ in self }
+        RegressorLoader { _, _, _ in self }
     }
 }

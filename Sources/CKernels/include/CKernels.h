@@ -2,6 +2,7 @@
 #define CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// Small CPU kernels for channels-last (NHWC) networks that run entirely in the calling thread
 /// (no thread pool, no locks, no allocation). Only the Swift module `Tensor` imports this header.
@@ -45,5 +46,38 @@ void ck_depthwise_conv(ck_isa isa, const float *input, size_t n, size_t h, size_
                        const float *weight, const float *bias, size_t kh, size_t kw,
                        size_t stride, size_t pad_top, size_t pad_left,
                        float lo, float hi, float *out, size_t out_h, size_t out_w);
+
+// MARK: bfloat16 GEMM
+
+/// How `ck_bf16_gemm` computes: plain C, or Intel AMX tiles (TDPBF16PS).
+typedef enum {
+    CK_BF16_PORTABLE = 0,
+    CK_BF16_AMX = 1,
+} ck_bf16_path;
+
+/// True when this CPU has AMX-BF16 (with AVX-512 BW and BF16 for the packing) and Linux grants
+/// this process the tile state (`arch_prctl(ARCH_REQ_XCOMP_PERM)`). Call once, before any
+/// thread uses `CK_BF16_AMX`.
+int ck_amx_usable(void);
+
+/// x rounded to bfloat16 (the top 16 bits of a float32): to nearest, ties to even; float32
+/// subnormals become signed zero; NaN stays NaN (quiet).
+uint16_t ck_bf16_round(float x);
+
+/// uint16 elements `ck_bf16_pack_a` writes for an (m, k) matrix.
+size_t ck_bf16_packed_count(size_t m, size_t k);
+
+/// Rounds row-major a (m, k), leading dimension lda, to bfloat16 in the tile order
+/// `ck_bf16_gemm` reads: done once per weight matrix.
+void ck_bf16_pack_a(const float *a, size_t lda, size_t m, size_t k, uint16_t *packed);
+
+/// Bytes of scratch `ck_bf16_gemm` needs for depth k (one rounded panel of B, and a bounce tile).
+size_t ck_bf16_scratch_bytes(size_t k);
+
+/// c (m, n), leading dimension ldc ← A · round(b), where A (m, k) is `ck_bf16_pack_a`'s output
+/// and b (k, n) is row-major float32 with leading dimension ldb; products of bfloat16 inputs are
+/// summed in float32. c is overwritten (columns past n are untouched). Single-threaded.
+void ck_bf16_gemm(ck_bf16_path path, size_t m, size_t n, size_t k, const uint16_t *packed,
+                  const float *b, size_t ldb, float *c, size_t ldc, void *scratch);
 
 #endif

@@ -1,0 +1,265 @@
+// Matrix products with bfloat16 inputs and float32 accumulation, on Intel AMX tiles when the CPU
+// and OS allow them, otherwise in plain C with the same rounding of the inputs.
+//
+// C (m, n) = A (m, k) · B (k, n). A is a layer's weights, rounded and packed once
+// (`ck_bf16_pack_a`) into 16×32 tiles: `packed (mp/16, kp/32, 16, 32)` with mp and kp rounded up
+// to 32 and the padding zero. B is float32 (activations or im2col columns). Each call walks B in
+// panels of up to 1024 rows and a few hundred columns (about 512 KB once rounded, so a panel
+// stays in L2), rounds each panel into AMX's pair-interleaved tiles (`panel_offset`), and
+// multiplies every 32-row block of A against it. The AMX kernel keeps a 32×32 block of C in four
+// accumulator tiles: per 32-deep step it loads two A tiles and two B tiles and issues four
+// TDPBF16PS. Deeper products continue from the partial sums stored in C. Blocks that reach past
+// m or n go through a 16×16 bounce tile.
+//
+// Rounding to bfloat16 is to nearest, ties to even, with float32 subnormals flushed to signed
+// zero and NaN kept quiet, as VCVTNE2PS2BF16 does; the portable path rounds the same way, so
+// both paths multiply identical inputs and differ only in the order of float32 additions.
+
+#include "CKernels.h"
+
+#include <immintrin.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <cpuid.h>
+
+enum { TILE_ROWS = 16, TILE_DEPTH = 32, BLOCK = 32 };
+
+static size_t round_up(size_t x, size_t to) { return (x + to - 1) / to * to; }
+
+// MARK: Rounding
+
+uint16_t ck_bf16_round(float x) {
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    if ((u & 0x7F800000u) == 0) return (uint16_t)((u >> 16) & 0x8000u);  // zero or subnormal → signed zero
+    if ((u & 0x7F800000u) == 0x7F800000u && (u & 0x007FFFFFu)) return (uint16_t)((u >> 16) | 0x0040u);  // quiet NaN
+    u += 0x7FFFu + ((u >> 16) & 1u);
+    return (uint16_t)(u >> 16);
+}
+
+static float bf16_value(uint16_t h) {
+    uint32_t u = (uint32_t)h << 16;
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+// MARK: Packing
+
+size_t ck_bf16_packed_count(size_t m, size_t k) { return round_up(m, BLOCK) * round_up(k, TILE_DEPTH); }
+
+void ck_bf16_pack_a(const float *a, size_t lda, size_t m, size_t k, uint16_t *packed) {
+    size_t mp = round_up(m, BLOCK), kp = round_up(k, TILE_DEPTH), depth_tiles = kp / TILE_DEPTH;
+    for (size_t row = 0; row < mp; row++) {
+        for (size_t d = 0; d < kp; d++) {
+            float x = (row < m && d < k) ? a[row * lda + d] : 0.0f;
+            size_t tile = (row / TILE_ROWS) * depth_tiles + d / TILE_DEPTH;
+            packed[tile * TILE_ROWS * TILE_DEPTH + (row % TILE_ROWS) * TILE_DEPTH + d % TILE_DEPTH] = ck_bf16_round(x);
+        }
+    }
+}
+
+/// Depth of one B panel: products deeper than this accumulate over several panels.
+enum { DEPTH_BLOCK = 1024 };
+
+static size_t depth_block(size_t k) { size_t kp = round_up(k, TILE_DEPTH); return kp < DEPTH_BLOCK ? kp : DEPTH_BLOCK; }
+
+/// Columns per B panel for depth k: the panel (kc·nbp·2 bytes) stays within about 512 KB of L2.
+static size_t panel_columns(size_t k) {
+    size_t columns = (512u * 1024u) / (depth_block(k) * 2) / BLOCK * BLOCK;
+    if (columns < BLOCK) columns = BLOCK;
+    if (columns > 1024) columns = 1024;
+    return columns;
+}
+
+size_t ck_bf16_scratch_bytes(size_t k) {
+    return depth_block(k) * panel_columns(k) * sizeof(uint16_t) + TILE_ROWS * TILE_ROWS * sizeof(float) + 64;
+}
+
+/// Offset of element (row, column) within a panel of depth `depth` (a multiple of 32): tiles
+/// (nbp/16, depth/32) of 16 row pairs × 16 columns × 2, each tile 1 KB contiguous, the tiles
+/// of one column block consecutive in depth.
+static size_t panel_offset(size_t row, size_t column, size_t depth) {
+    size_t tile = (column / TILE_ROWS) * (depth / TILE_DEPTH) + row / TILE_DEPTH;
+    return tile * TILE_ROWS * TILE_DEPTH + ((row % TILE_DEPTH) / 2) * TILE_DEPTH + (column % TILE_ROWS) * 2 + row % 2;
+}
+
+/// The panel (depth, nbp) of `rows` rows and `columns` columns of b, rounded; zero past them.
+static void pack_panel_portable(const float *b, size_t ldb, size_t rows, size_t columns, size_t depth, size_t nbp,
+                                uint16_t *panel) {
+    for (size_t row = 0; row < depth; row++) {
+        for (size_t j = 0; j < nbp; j++) {
+            panel[panel_offset(row, j, depth)] = (row < rows && j < columns) ? ck_bf16_round(b[row * ldb + j]) : 0;
+        }
+    }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void pack_panel_avx512(const float *b, size_t ldb, size_t rows, size_t columns, size_t depth, size_t nbp,
+                              uint16_t *panel) {
+    // Interleave the two rounded rows: output element 2j is the even row's j, 2j + 1 the odd row's.
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    const __m512 zero = _mm512_setzero_ps();
+    for (size_t r0 = 0; r0 < depth; r0 += 2) {
+        const float *even = b + r0 * ldb, *odd = even + ldb;
+        for (size_t j = 0; j < nbp; j += TILE_ROWS) {
+            size_t valid = j < columns ? (columns - j < TILE_ROWS ? columns - j : TILE_ROWS) : 0;
+            __mmask16 mask = (__mmask16)((1u << valid) - 1u);
+            __m512 v0 = r0 < rows ? _mm512_maskz_loadu_ps(mask, even + j) : zero;
+            __m512 v1 = r0 + 1 < rows ? _mm512_maskz_loadu_ps(mask, odd + j) : zero;
+            __m512i both = (__m512i)_mm512_cvtne2ps_pbh(v1, v0);  // [0, 16) even row, [16, 32) odd row
+            _mm512_store_si512(panel + panel_offset(r0, j, depth), _mm512_permutexvar_epi16(interleave, both));
+        }
+    }
+}
+
+// MARK: AMX
+
+#define ARCH_REQ_XCOMP_PERM 0x1023
+#define XFEATURE_XTILEDATA 18
+
+int ck_amx_usable(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
+    const unsigned amx_bf16 = 1u << 22, amx_tile = 1u << 24;
+    if ((edx & (amx_bf16 | amx_tile)) != (amx_bf16 | amx_tile)) return 0;
+    if (!(ebx & (1u << 16)) || !(ebx & (1u << 30))) return 0;  // avx512f, avx512bw (panel packing)
+    if (!__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) || !(eax & (1u << 5))) return 0;  // avx512_bf16
+    // XCR0 bits 17 and 18: the OS manages tile configuration and data.
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & (3u << 17)) != (3u << 17)) return 0;
+    // Linux lends the 8 KB tile state only to processes that ask for it.
+    return syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0;
+}
+
+struct tile_config {
+    uint8_t palette, start_row, reserved[14];
+    uint16_t bytes_per_row[16];
+    uint8_t rows[16];
+} __attribute__((packed));
+
+/// Stores accumulator tile `t` as C's rows row..row+16, columns col..col+16, clipped to m × n.
+#define STORE_TILE(t, row, col)                                                                  \
+    do {                                                                                         \
+        if ((row) + TILE_ROWS <= m && (col) + TILE_ROWS <= n) {                                  \
+            _tile_stored(t, c + (row) * ldc + (col), (long)(ldc * sizeof(float)));              \
+        } else if ((row) < m && (col) < n) {                                                     \
+            _tile_stored(t, bounce, TILE_ROWS * sizeof(float));                                  \
+            size_t rows_ = m - (row) < TILE_ROWS ? m - (row) : TILE_ROWS;                        \
+            size_t cols_ = n - (col) < TILE_ROWS ? n - (col) : TILE_ROWS;                        \
+            for (size_t r_ = 0; r_ < rows_; r_++)                                                \
+                memcpy(c + ((row) + r_) * ldc + (col), bounce + r_ * TILE_ROWS, cols_ * sizeof(float)); \
+        }                                                                                        \
+    } while (0)
+
+/// Loads accumulator tile `t` from C's rows row..row+16, columns col..col+16 (zero past m × n).
+#define LOAD_TILE(t, row, col)                                                                   \
+    do {                                                                                         \
+        if ((row) + TILE_ROWS <= m && (col) + TILE_ROWS <= n) {                                  \
+            _tile_loadd(t, c + (row) * ldc + (col), (long)(ldc * sizeof(float)));               \
+        } else {                                                                                 \
+            memset(bounce, 0, TILE_ROWS * TILE_ROWS * sizeof(float));                            \
+            if ((row) < m && (col) < n) {                                                        \
+                size_t rows_ = m - (row) < TILE_ROWS ? m - (row) : TILE_ROWS;                    \
+                size_t cols_ = n - (col) < TILE_ROWS ? n - (col) : TILE_ROWS;                    \
+                for (size_t r_ = 0; r_ < rows_; r_++)                                            \
+                    memcpy(bounce + r_ * TILE_ROWS, c + ((row) + r_) * ldc + (col), cols_ * sizeof(float)); \
+            }                                                                                    \
+            _tile_loadd(t, bounce, TILE_ROWS * sizeof(float));                                   \
+        }                                                                                        \
+    } while (0)
+
+__attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512bf16")))
+static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const float *b, size_t ldb,
+                     float *c, size_t ldc, void *scratch) {
+    size_t kp = round_up(k, TILE_DEPTH), depth_tiles = kp / TILE_DEPTH, mp = round_up(m, BLOCK);
+    size_t kc_max = depth_block(k), nb_max = panel_columns(k);
+    uint16_t *panel = (uint16_t *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+    float *bounce = (float *)(panel + kc_max * nb_max);
+    struct tile_config config;
+    memset(&config, 0, sizeof config);
+    config.palette = 1;
+    for (int t = 0; t < 8; t++) { config.bytes_per_row[t] = 64; config.rows[t] = TILE_ROWS; }
+    _tile_loadconfig(&config);
+    const size_t tile = TILE_ROWS * TILE_DEPTH;  // uint16 per tile
+    for (size_t n0 = 0; n0 < n; n0 += nb_max) {
+        size_t nb = n - n0 < nb_max ? n - n0 : nb_max, nbp = round_up(nb, BLOCK);
+        for (size_t k0 = 0; k0 < kp; k0 += kc_max) {
+            size_t kc = kp - k0 < kc_max ? kp - k0 : kc_max, kc_tiles = kc / TILE_DEPTH;
+            pack_panel_avx512(b + k0 * ldb + n0, ldb, k - k0 < kc ? k - k0 : kc, nb, kc, nbp, panel);
+            for (size_t row = 0; row < mp; row += BLOCK) {
+                const uint16_t *a0 = packed + ((row / TILE_ROWS) * depth_tiles + k0 / TILE_DEPTH) * tile;
+                const uint16_t *a1 = a0 + depth_tiles * tile;
+                for (size_t col = 0; col < nbp; col += BLOCK) {
+                    const uint16_t *b0 = panel + (col / TILE_ROWS) * kc_tiles * tile, *b1 = b0 + kc_tiles * tile;
+                    size_t cc = n0 + col;
+                    if (k0 == 0) {
+                        _tile_zero(0); _tile_zero(1); _tile_zero(2); _tile_zero(3);
+                    } else {
+                        LOAD_TILE(0, row, cc);
+                        LOAD_TILE(1, row, cc + TILE_ROWS);
+                        LOAD_TILE(2, row + TILE_ROWS, cc);
+                        LOAD_TILE(3, row + TILE_ROWS, cc + TILE_ROWS);
+                    }
+                    for (size_t d = 0; d < kc_tiles; d++) {
+                        _tile_loadd(4, a0 + d * tile, 64);
+                        _tile_loadd(5, a1 + d * tile, 64);
+                        _tile_loadd(6, b0 + d * tile, 64);
+                        _tile_loadd(7, b1 + d * tile, 64);
+                        _tile_dpbf16ps(0, 4, 6);
+                        _tile_dpbf16ps(1, 4, 7);
+                        _tile_dpbf16ps(2, 5, 6);
+                        _tile_dpbf16ps(3, 5, 7);
+                    }
+                    STORE_TILE(0, row, cc);
+                    STORE_TILE(1, row, cc + TILE_ROWS);
+                    STORE_TILE(2, row + TILE_ROWS, cc);
+                    STORE_TILE(3, row + TILE_ROWS, cc + TILE_ROWS);
+                }
+            }
+        }
+    }
+    _tile_release();
+}
+
+// MARK: Portable
+
+/// The same products in plain C: each C element sums its k products in increasing k.
+static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, const float *b, size_t ldb,
+                          float *c, size_t ldc, void *scratch) {
+    size_t kp = round_up(k, TILE_DEPTH), depth_tiles = kp / TILE_DEPTH;
+    size_t nb_max = panel_columns(k);
+    uint16_t *panel = (uint16_t *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+    for (size_t n0 = 0; n0 < n; n0 += nb_max) {
+        size_t nb = n - n0 < nb_max ? n - n0 : nb_max, nbp = round_up(nb, BLOCK);
+        for (size_t row = 0; row < m; row++)
+            for (size_t j = 0; j < nb; j++) c[row * ldc + n0 + j] = 0;
+        for (size_t k0 = 0; k0 < kp; k0 += DEPTH_BLOCK) {
+            size_t kc = kp - k0 < DEPTH_BLOCK ? kp - k0 : DEPTH_BLOCK;
+            size_t rows = k - k0 < kc ? k - k0 : kc;
+            pack_panel_portable(b + k0 * ldb + n0, ldb, rows, nb, kc, nbp, panel);
+            for (size_t row = 0; row < m; row++) {
+                const uint16_t *a = packed + (row / TILE_ROWS) * depth_tiles * TILE_ROWS * TILE_DEPTH + (row % TILE_ROWS) * TILE_DEPTH;
+                for (size_t j = 0; j < nb; j++) {
+                    float sum = c[row * ldc + n0 + j];
+                    for (size_t d = k0; d < k0 + rows; d++) {
+                        float x = bf16_value(a[(d / TILE_DEPTH) * TILE_ROWS * TILE_DEPTH + d % TILE_DEPTH]);
+                        sum += x * bf16_value(panel[panel_offset(d - k0, j, kc)]);
+                    }
+                    c[row * ldc + n0 + j] = sum;
+                }
+            }
+        }
+    }
+}
+
+void ck_bf16_gemm(ck_bf16_path path, size_t m, size_t n, size_t k, const uint16_t *packed,
+                  const float *b, size_t ldb, float *c, size_t ldc, void *scratch) {
+    if (m == 0 || n == 0) return;
+    if (path == CK_BF16_AMX) gemm_amx(m, n, k, packed, b, ldb, c, ldc, scratch);
+    else gemm_portable(m, n, k, packed, b, ldb, c, ldc, scratch);
+}

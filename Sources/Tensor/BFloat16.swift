@@ -1,0 +1,103 @@
+internal import CKernels
+
+/// The number format of the large matrix products (convolutions) of a network.
+///
+/// - `float32`: OpenBLAS sgemm; the default, and the one that reproduces PyTorch's float32
+///   results to rounding.
+/// - `bfloat16`: weights and activations rounded to bfloat16 (8 significant bits) just before
+///   each product, products summed in float32 (`BFloat16GEMM`). About 3 significant decimal
+///   digits per product instead of 7; faster where the CPU has Intel AMX.
+public enum Precision: String, CaseIterable, Sendable {
+    case float32
+    case bfloat16
+}
+
+/// A weight matrix (m, k) rounded to bfloat16 once and stored in the tile order
+/// `BFloat16GEMM` reads (`ck_bf16_pack_a`).
+public struct BFloat16Matrix: Sendable {
+    /// Rows (output channels).
+    public let rows: Int
+    /// Depth (the product's k).
+    public let depth: Int
+    let packed: [UInt16]
+
+    /// Rounds row-major `a` (rows, depth) with leading dimension `lda` (≥ depth).
+    public init(_ a: UnsafePointer<Float>, rows: Int, depth: Int, lda: Int) {
+        precondition(rows >= 0 && depth >= 0 && lda >= max(depth, 1), "BFloat16Matrix: \(rows)×\(depth) with lda \(lda)")
+        self.rows = rows
+        self.depth = depth
+        var packed = [UInt16](repeating: 0, count: ck_bf16_packed_count(rows, depth))
+        packed.withUnsafeMutableBufferPointer { ck_bf16_pack_a(a, lda, rows, depth, $0.baseAddress!) }
+        self.packed = packed
+    }
+
+    /// Rounds a tightly packed row-major array (rows, depth).
+    public init(_ a: [Float], rows: Int, depth: Int) {
+        precondition(a.count == rows * depth, "BFloat16Matrix: \(a.count) values for \(rows)×\(depth)")
+        self = a.withUnsafeBufferPointer { BFloat16Matrix($0.baseAddress!, rows: rows, depth: depth, lda: max(depth, 1)) }
+    }
+}
+
+/// Matrix products with bfloat16 inputs and float32 sums: C = A · round(B), A a
+/// `BFloat16Matrix`, B and C float32.
+///
+///     let w = BFloat16Matrix(weights, rows: 256, depth: 576)
+///     BFloat16GEMM.multiply(w, b: columns, ldb: 3136, n: 3136, c: out, ldc: 3136, workspace: ws)
+public enum BFloat16GEMM {
+    /// The ways to compute the same products.
+    public enum Path: CaseIterable, Sendable {
+        /// Plain C: every CPU; slow (a reference, and the fallback).
+        case portable
+        /// Intel AMX tiles (TDPBF16PS), when `amxUsable`.
+        case amx
+
+        var c: ck_bf16_path { self == .amx ? CK_BF16_AMX : CK_BF16_PORTABLE }
+    }
+
+    /// Whether this CPU has AMX-BF16 and Linux lets this process use it (asked once; asking
+    /// also obtains the permission for every thread of the process).
+    public static let amxUsable: Bool = ck_amx_usable() != 0
+
+    /// The fastest path here.
+    public static var best: Path { amxUsable ? .amx : .portable }
+
+    /// Rounds x to bfloat16 (nearest, ties to even; subnormals to signed zero), returned as a Float.
+    public static func rounded(_ x: Float) -> Float {
+        Float(bitPattern: UInt32(ck_bf16_round(x)) << 16)
+    }
+
+    /// c (a.rows, n), leading dimension ldc ← a · round(b (a.depth, n), leading dimension ldb).
+    ///
+    /// The columns are split across `workspace.threadCount` threads, each rounding its own
+    /// panels of b; c's columns past n are untouched.
+    ///
+    /// - Complexity: 2·rows·n·depth floating-point operations.
+    ///
+    /// The corresponding C function is `ck_bf16_gemm`.
+    public static func multiply(_ a: BFloat16Matrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
+                                c: UnsafeMutablePointer<Float>, ldc: Int, workspace: Workspace, path: Path = best) {
+        precondition(n >= 0 && ldb >= max(n, 1) && ldc >= max(n, 1), "BFloat16GEMM: n \(n), ldb \(ldb), ldc \(ldc)")
+        precondition(path == .portable || amxUsable, "BFloat16GEMM: this CPU or OS does not allow AMX")
+        if a.rows == 0 || n == 0 { return }
+        if a.depth == 0 {
+            for r in 0..<a.rows { (c + r * ldc).update(repeating: 0, count: n) }
+            return
+        }
+        // Threads take whole 32-column blocks, so none shares a block; each has its own scratch
+        // (a multiple of 64 bytes).
+        let blocks = (n + 31) / 32
+        let threads = min(workspace.threadCount, blocks)
+        let scratchFloats = (ck_bf16_scratch_bytes(a.depth) + 63) / 64 * 16
+        let scratch = workspace.buffer(.panel, count: scratchFloats * threads)
+        a.packed.withUnsafeBufferPointer { pa in
+            parallelChunks(threads, threads: threads) { parts in     // one share of the columns per thread
+                for part in parts {
+                    let first = blocks * part / threads * 32, end = min(n, blocks * (part + 1) / threads * 32)
+                    guard end > first else { continue }
+                    ck_bf16_gemm(path.c, a.rows, end - first, a.depth, pa.baseAddress!, b + first, ldb, c + first, ldc,
+                                 scratch + part * scratchFloats)
+                }
+            }
+        }
+    }
+}
