@@ -75,7 +75,10 @@ static size_t panel_columns(size_t k) {
 }
 
 size_t ck_bf16_scratch_bytes(size_t k) {
-    return depth_block(k) * panel_columns(k) * sizeof(uint16_t) + TILE_ROWS * TILE_ROWS * sizeof(float) + 64;
+    return depth_block(k) * panel_columns(k) * sizeof(uint16_t)   // the panel
+         + TILE_ROWS * TILE_ROWS * sizeof(float)                  // the bounce tile
+         + 3 * panel_columns(k) * sizeof(int32_t)                 // a convolution panel's column table
+         + 64;                                                    // alignment
 }
 
 /// Offset of element (row, column) within a panel of depth `depth` (a multiple of 32): tiles
@@ -113,6 +116,107 @@ static void pack_panel_avx512(const float *b, size_t ldb, size_t rows, size_t co
             __m512i both = (__m512i)_mm512_cvtne2ps_pbh(v1, v0);  // [0, 16) even row, [16, 32) odd row
             _mm512_store_si512(panel + panel_offset(r0, j, depth), _mm512_permutexvar_epi16(interleave, both));
         }
+    }
+}
+
+// MARK: Convolution panels (im2col fused into the rounding)
+
+/// Where a convolution panel's columns read: per column, the input offset of its window origin
+/// within a channel plane group (frame offset + iy0·W + ix0) and the origin itself; columns past
+/// the panel's width get an origin no tap can bring inside the input.
+static void column_table(const ck_conv_source *s, size_t n0, size_t nb, size_t nbp, int32_t *offset, int32_t *y0, int32_t *x0) {
+    size_t plane = (size_t)s->out_h * s->out_w;
+    for (size_t j = 0; j < nbp; j++) {
+        if (j >= nb) { offset[j] = 0; y0[j] = x0[j] = -(1 << 29); continue; }
+        size_t col = s->first_column + n0 + j, frame = col / plane, p = col % plane;
+        int oy = (int)(p / s->out_w), ox = (int)(p % s->out_w);
+        y0[j] = oy * s->stride + s->origin_y;
+        x0[j] = ox * s->stride + s->origin_x;
+        offset[j] = (int32_t)(frame * s->frame_stride) + y0[j] * s->width + x0[j];
+    }
+}
+
+/// Row `row` of the convolution's B: channel c, tap (ky, kx).
+static void row_tap(const ck_conv_source *s, size_t row, size_t *c, int *ky, int *kx) {
+    size_t taps = (size_t)s->kernel_h * s->kernel_w;
+    *c = row / taps;
+    *ky = (int)((row % taps) / s->kernel_w);
+    *kx = (int)(row % s->kernel_w);
+}
+
+static float conv_value(const ck_conv_source *s, size_t row, int32_t offset, int32_t y0, int32_t x0) {
+    size_t c;
+    int ky, kx;
+    row_tap(s, row, &c, &ky, &kx);
+    int iy = y0 + ky, ix = x0 + kx;
+    if (iy < 0 || iy >= s->height || ix < 0 || ix >= s->width) return 0.0f;
+    return s->input[c * s->channel_stride + (size_t)(offset + ky * s->width + kx)];
+}
+
+static void pack_conv_portable(const ck_conv_source *s, size_t k, size_t k0, size_t depth, size_t n0, size_t nb,
+                               size_t nbp, uint16_t *panel, int32_t *table) {
+    int32_t *offset = table, *y0 = table + nbp, *x0 = table + 2 * nbp;
+    column_table(s, n0, nb, nbp, offset, y0, x0);
+    for (size_t row = 0; row < depth; row++) {
+        for (size_t j = 0; j < nbp; j++) {
+            float x = (k0 + row < k && j < nb) ? conv_value(s, k0 + row, offset[j], y0[j], x0[j]) : 0.0f;
+            panel[panel_offset(row, j, depth)] = ck_bf16_round(x);
+        }
+    }
+}
+
+/// 16 columns of row `row` gathered (zero outside the input and past the panel).
+__attribute__((target("avx512f,avx512bw")))
+static __m512 gather_row(const ck_conv_source *s, size_t row, size_t k, __m512i offset, __m512i y0, __m512i x0) {
+    if (row >= k) return _mm512_setzero_ps();
+    size_t c;
+    int ky, kx;
+    row_tap(s, row, &c, &ky, &kx);
+    __m512i iy = _mm512_add_epi32(y0, _mm512_set1_epi32(ky)), ix = _mm512_add_epi32(x0, _mm512_set1_epi32(kx));
+    // 0 ≤ i < extent as one unsigned comparison.
+    __mmask16 inside = _mm512_cmplt_epu32_mask(iy, _mm512_set1_epi32(s->height))
+                     & _mm512_cmplt_epu32_mask(ix, _mm512_set1_epi32(s->width));
+    __m512i index = _mm512_add_epi32(offset, _mm512_set1_epi32(ky * s->width + kx));
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, index, s->input + c * s->channel_stride, 4);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void pack_conv_avx512(const ck_conv_source *s, size_t k, size_t k0, size_t depth, size_t n0, size_t nb,
+                             size_t nbp, uint16_t *panel, int32_t *table) {
+    int32_t *offset = table, *y0 = table + nbp, *x0 = table + 2 * nbp;
+    column_table(s, n0, nb, nbp, offset, y0, x0);
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
+                                                23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    for (size_t j = 0; j < nbp; j += TILE_ROWS) {
+        __m512i off = _mm512_loadu_si512(offset + j), y = _mm512_loadu_si512(y0 + j), x = _mm512_loadu_si512(x0 + j);
+        for (size_t r0 = 0; r0 < depth; r0 += 2) {
+            __m512 v0 = gather_row(s, k0 + r0, k, off, y, x);
+            __m512 v1 = gather_row(s, k0 + r0 + 1, k, off, y, x);
+            __m512i both = (__m512i)_mm512_cvtne2ps_pbh(v1, v0);
+            _mm512_store_si512(panel + panel_offset(r0, j, depth), _mm512_permutexvar_epi16(interleave, both));
+        }
+    }
+}
+
+/// Where a product's B comes from: a float32 matrix, or a convolution's input read through its
+/// windows.
+typedef struct {
+    const float *b;             // matrix: row-major, leading dimension ldb
+    size_t ldb;
+    const ck_conv_source *conv; // or, when not NULL, the convolution
+} panel_source;
+
+/// Panel rows k0..<k0+depth (zero past k), columns n0..<n0+nb (zero up to nbp).
+static void pack_panel(const panel_source *src, int amx, size_t k, size_t k0, size_t depth, size_t n0, size_t nb,
+                       size_t nbp, uint16_t *panel, int32_t *table) {
+    size_t rows = k - k0 < depth ? k - k0 : depth;
+    if (src->conv) {
+        if (amx) pack_conv_avx512(src->conv, k, k0, depth, n0, nb, nbp, panel, table);
+        else pack_conv_portable(src->conv, k, k0, depth, n0, nb, nbp, panel, table);
+    } else if (amx) {
+        pack_panel_avx512(src->b + k0 * src->ldb + n0, src->ldb, rows, nb, depth, nbp, panel);
+    } else {
+        pack_panel_portable(src->b + k0 * src->ldb + n0, src->ldb, rows, nb, depth, nbp, panel);
     }
 }
 
@@ -174,12 +278,13 @@ struct tile_config {
     } while (0)
 
 __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512bf16")))
-static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const float *b, size_t ldb,
+static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const panel_source *src,
                      float *c, size_t ldc, void *scratch) {
     size_t kp = round_up(k, TILE_DEPTH), depth_tiles = kp / TILE_DEPTH, mp = round_up(m, BLOCK);
     size_t kc_max = depth_block(k), nb_max = panel_columns(k);
     uint16_t *panel = (uint16_t *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
     float *bounce = (float *)(panel + kc_max * nb_max);
+    int32_t *table = (int32_t *)(bounce + TILE_ROWS * TILE_ROWS);
     struct tile_config config;
     memset(&config, 0, sizeof config);
     config.palette = 1;
@@ -190,7 +295,7 @@ static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const
         size_t nb = n - n0 < nb_max ? n - n0 : nb_max, nbp = round_up(nb, BLOCK);
         for (size_t k0 = 0; k0 < kp; k0 += kc_max) {
             size_t kc = kp - k0 < kc_max ? kp - k0 : kc_max, kc_tiles = kc / TILE_DEPTH;
-            pack_panel_avx512(b + k0 * ldb + n0, ldb, k - k0 < kc ? k - k0 : kc, nb, kc, nbp, panel);
+            pack_panel(src, 1, k, k0, kc, n0, nb, nbp, panel, table);
             for (size_t row = 0; row < mp; row += BLOCK) {
                 const uint16_t *a0 = packed + ((row / TILE_ROWS) * depth_tiles + k0 / TILE_DEPTH) * tile;
                 const uint16_t *a1 = a0 + depth_tiles * tile;
@@ -229,11 +334,12 @@ static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const
 // MARK: Portable
 
 /// The same products in plain C: each C element sums its k products in increasing k.
-static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, const float *b, size_t ldb,
+static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, const panel_source *src,
                           float *c, size_t ldc, void *scratch) {
     size_t kp = round_up(k, TILE_DEPTH), depth_tiles = kp / TILE_DEPTH;
     size_t nb_max = panel_columns(k);
     uint16_t *panel = (uint16_t *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
+    int32_t *table = (int32_t *)((float *)(panel + depth_block(k) * nb_max) + TILE_ROWS * TILE_ROWS);
     for (size_t n0 = 0; n0 < n; n0 += nb_max) {
         size_t nb = n - n0 < nb_max ? n - n0 : nb_max, nbp = round_up(nb, BLOCK);
         for (size_t row = 0; row < m; row++)
@@ -241,7 +347,7 @@ static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, 
         for (size_t k0 = 0; k0 < kp; k0 += DEPTH_BLOCK) {
             size_t kc = kp - k0 < DEPTH_BLOCK ? kp - k0 : DEPTH_BLOCK;
             size_t rows = k - k0 < kc ? k - k0 : kc;
-            pack_panel_portable(b + k0 * ldb + n0, ldb, rows, nb, kc, nbp, panel);
+            pack_panel(src, 0, k, k0, kc, n0, nb, nbp, panel, table);
             for (size_t row = 0; row < m; row++) {
                 const uint16_t *a = packed + (row / TILE_ROWS) * depth_tiles * TILE_ROWS * TILE_DEPTH + (row % TILE_ROWS) * TILE_DEPTH;
                 for (size_t j = 0; j < nb; j++) {
@@ -260,6 +366,18 @@ static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, 
 void ck_bf16_gemm(ck_bf16_path path, size_t m, size_t n, size_t k, const uint16_t *packed,
                   const float *b, size_t ldb, float *c, size_t ldc, void *scratch) {
     if (m == 0 || n == 0) return;
-    if (path == CK_BF16_AMX) gemm_amx(m, n, k, packed, b, ldb, c, ldc, scratch);
-    else gemm_portable(m, n, k, packed, b, ldb, c, ldc, scratch);
+    panel_source src = {b, ldb, NULL};
+    if (path == CK_BF16_AMX) gemm_amx(m, n, k, packed, &src, c, ldc, scratch);
+    else gemm_portable(m, n, k, packed, &src, c, ldc, scratch);
+}
+
+void ck_bf16_conv(ck_bf16_path path, size_t m, size_t k, const uint16_t *packed, const ck_conv_source *source,
+                  size_t first, size_t count, float *c, size_t ldc, void *scratch) {
+    if (m == 0 || count == 0) return;
+    // Columns first..<first+count: the same source with its columns shifted.
+    ck_conv_source shifted = *source;
+    panel_source src = {NULL, 0, &shifted};
+    shifted.first_column = source->first_column + first;
+    if (path == CK_BF16_AMX) gemm_amx(m, count, k, packed, &src, c + first, ldc, scratch);
+    else gemm_portable(m, count, k, packed, &src, c + first, ldc, scratch);
 }

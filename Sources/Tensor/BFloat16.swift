@@ -100,4 +100,72 @@ public enum BFloat16GEMM {
             }
         }
     }
+
+    /// c (a.rows, source's columns), leading dimension ldc ← a · round(B), where B is the
+    /// convolution `source` read through its windows (im2col without the column buffer).
+    ///
+    /// Bit-identical to `multiply` on the im2col columns: the panels hold the same values.
+    ///
+    /// The corresponding C function is `ck_bf16_conv`.
+    static func convolve(_ a: BFloat16Matrix, source: ConvolutionSource, c: UnsafeMutablePointer<Float>, ldc: Int,
+                         workspace: Workspace, path: Path = best) {
+        let n = source.columnCount
+        precondition(ldc >= max(n, 1), "BFloat16GEMM.convolve: ldc \(ldc) for \(n) columns")
+        precondition(path == .portable || amxUsable, "BFloat16GEMM: this CPU or OS does not allow AMX")
+        precondition(a.depth == source.depth, "BFloat16GEMM.convolve: weights \(a.depth) deep, windows \(source.depth)")
+        if a.rows == 0 || n == 0 { return }
+        let blocks = (n + 31) / 32
+        let threads = min(workspace.threadCount, blocks)
+        let scratchFloats = (ck_bf16_scratch_bytes(a.depth) + 63) / 64 * 16
+        let scratch = workspace.buffer(.panel, count: scratchFloats * threads)
+        let g = source.geometry
+        var conv = ck_conv_source(
+            input: source.input, channel_stride: source.channelStride, frame_stride: source.frameStride,
+            height: Int32(g.height), width: Int32(g.width), kernel_h: Int32(g.kernelHeight), kernel_w: Int32(g.kernelWidth),
+            stride: Int32(g.stride), origin_y: Int32(g.originY), origin_x: Int32(g.originX),
+            out_h: Int32(g.outHeight), out_w: Int32(g.outWidth), first_column: 0)
+        a.packed.withUnsafeBufferPointer { pa in
+            withUnsafePointer(to: &conv) { conv in
+                parallelChunks(threads, threads: threads) { parts in     // one share of the columns per thread
+                    for part in parts {
+                        let first = blocks * part / threads * 32, end = min(n, blocks * (part + 1) / threads * 32)
+                        guard end > first else { continue }
+                        ck_bf16_conv(path.c, a.rows, a.depth, pa.baseAddress!, conv, first, end - first, c, ldc,
+                                     scratch + part * scratchFloats)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A convolution's input seen as the (channels·kH·kW, frames·OH·OW) matrix im2col would write:
+/// frame f, channel c's plane starts at `input + c·channelStride + f·frameStride`.
+struct ConvolutionSource {
+    var input: UnsafePointer<Float>
+    var channels: Int
+    var frames: Int
+    var channelStride: Int
+    var frameStride: Int
+    var geometry: WindowGeometry
+
+    var depth: Int { channels * geometry.kernelHeight * geometry.kernelWidth }
+    var columnCount: Int { frames * geometry.outHeight * geometry.outWidth }
+
+    /// Whether every offset the C kernel forms fits in 32 bits (else use im2col).
+    var fitsInt32: Bool {
+        let span = (frames - 1) * frameStride + (geometry.height + geometry.kernelHeight) * (geometry.width + geometry.kernelWidth)
+        return span < Int(Int32.max) / 2 && geometry.height < 1 << 28 && geometry.width < 1 << 28
+    }
+
+    /// Frames first..<first+frames of x in `layout` (cin channels of planeIn floats, n frames in all).
+    init(_ x: UnsafePointer<Float>, layout: ActivationLayout, first: Int, frames: Int, n: Int, channels: Int, _ g: WindowGeometry) {
+        let planeIn = g.height * g.width
+        input = x + layout.plane(frame: first, channel: 0, frames: n, channels: channels) * planeIn
+        self.channels = channels
+        self.frames = frames
+        channelStride = layout == .cnhw ? n * planeIn : planeIn
+        frameStride = layout == .cnhw ? planeIn : channels * planeIn
+        geometry = g
+    }
 }

@@ -154,7 +154,11 @@ public struct Conv2D: Sendable {
         let direct = inner || !batched                               // the GEMM writes the output itself
         let ld = inner ? n * plane : np                              // row length of the output (and of an in-place input)
         let pointwiseInPlace = isPointwise && direct                 // the input is already the columns
-        let cols = pointwiseInPlace ? nil : workspace.buffer(.columns, count: cin * taps * np)  // (Cin·kH·kW, frames·P)
+        // bfloat16 reads the windows straight into its rounded panels: no column buffer.
+        let windows = bfloat16Weights != nil && groups == 1 && !pointwiseInPlace
+            ? ConvolutionSource(x, layout: layout, first: 0, frames: frames, n: n, channels: cin, g) : nil
+        let fused = windows?.fitsInt32 ?? false
+        let cols = pointwiseInPlace || fused ? nil : workspace.buffer(.columns, count: cin * taps * np)  // (Cin·kH·kW, frames·P)
         let product = direct ? nil : workspace.buffer(.product, count: cout * np)               // (Cout, N·P)
         weight.data.withUnsafeBufferPointer { pw in
             bias.withUnsafeBufferPointer { pb in
@@ -178,13 +182,18 @@ public struct Conv2D: Sendable {
                     // (K, frames·P) with row length ldb; the output block (Cout, frames·P) with row length ldc.
                     let (columns, ldb) = cols.map { (UnsafePointer($0), np) } ?? (x + first * (inner ? plane : cin * planeIn), ld)
                     let (y, ldc) = product.map { ($0, np) } ?? (out + first * (inner ? plane : cout * plane), ld)
-                    for gi in 0..<groups {
-                        if let bfloat16Weights {
-                            BFloat16GEMM.multiply(bfloat16Weights[gi], b: columns + gi * k * ldb, ldb: ldb, n: np,
-                                                  c: y + gi * m * ldc, ldc: ldc, workspace: workspace)
-                        } else {
-                            BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * ldb, ldb: ldb,
-                                       c: y + gi * m * ldc, ldc: ldc)
+                    if fused, let bfloat16Weights {
+                        let source = ConvolutionSource(x, layout: layout, first: first, frames: frames, n: n, channels: cin, g)
+                        BFloat16GEMM.convolve(bfloat16Weights[0], source: source, c: y, ldc: ldc, workspace: workspace)
+                    } else {
+                        for gi in 0..<groups {
+                            if let bfloat16Weights {
+                                BFloat16GEMM.multiply(bfloat16Weights[gi], b: columns + gi * k * ldb, ldb: ldb, n: np,
+                                                      c: y + gi * m * ldc, ldc: ldc, workspace: workspace)
+                            } else {
+                                BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * ldb, ldb: ldb,
+                                           c: y + gi * m * ldc, ldc: ldc)
+                            }
                         }
                     }
                     parallelChunks(frames * cout, threads: threads) { range in

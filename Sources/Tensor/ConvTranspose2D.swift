@@ -155,11 +155,17 @@ public struct ConvTranspose2D: Sendable {
                         let g = WindowGeometry(height: h, width: w, kernelHeight: ty, kernelWidth: tx, stride: 1,
                                                originY: phase.rows.first, originX: phase.columns.first,
                                                outHeight: ohp, outWidth: owp)
-                        let cols = workspace.buffer(.columns, count: k * np)          // (Cin·Ty·Tx, frames·OHp·OWp)
+                        // bfloat16 reads the windows straight into its rounded panels: no column buffer.
+                        let fused = phase.bfloat16 != nil
+                            && ConvolutionSource(x, layout: layout, first: 0, frames: frames, n: n, channels: cin, g).fitsInt32
+                        let cols = fused ? nil : workspace.buffer(.columns, count: k * np)  // (Cin·Ty·Tx, frames·OHp·OWp)
                         let product = workspace.buffer(.product, count: cout * np)    // (Cout, frames·OHp·OWp)
                         phase.weight.withUnsafeBufferPointer { pw in
                             for first in Swift.stride(from: 0, to: n, by: frames) {
-                                if k > 0 {
+                                if k > 0, fused, let packed = phase.bfloat16 {
+                                    let source = ConvolutionSource(x, layout: layout, first: first, frames: frames, n: n, channels: cin, g)
+                                    BFloat16GEMM.convolve(packed, source: source, c: product, ldc: np, workspace: workspace)
+                                } else if k > 0, let cols {
                                     parallelChunks(frames * cin, threads: threads) { range in
                                         for index in range {
                                             let (j, c) = index.quotientAndRemainder(dividingBy: cin)

@@ -95,6 +95,48 @@ func referenceBFloat16Product(m: Int, n: Int, k: Int, a: [Float], b: [Float], ld
         }
     }
 
+    /// Reading the windows straight into the panels gives exactly the product over im2col's
+    /// columns (the panels hold the same values), in both layouts, on every path and split.
+    @Test(arguments: [ActivationLayout.nchw, .cnhw])
+    func windowsGiveTheIm2colProductExactly(_ layout: ActivationLayout) {
+        let (n, channels, h, w, m) = (3, 5, 13, 11, 7)
+        let g = WindowGeometry(height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: Padding2D(1))
+        let plane = g.outHeight * g.outWidth, k = channels * 9, np = n * plane
+        var rng = SeededRandom(seed: 33)
+        let x = rng.floats(n * channels * h * w, in: -1...1), a = rng.floats(m * k, in: -1...1)
+        var cols = [Float](repeating: 0, count: k * np)
+        x.withUnsafeBufferPointer { px in
+            cols.withUnsafeMutableBufferPointer { pc in
+                for j in 0..<n {
+                    for c in 0..<channels {
+                        im2col(plane: px.baseAddress! + layout.plane(frame: j, channel: c, frames: n, channels: channels) * h * w, g,
+                               into: pc.baseAddress! + c * 9 * np + j * plane, ld: np)
+                    }
+                }
+            }
+        }
+        let packed = BFloat16Matrix(a, rows: m, depth: k)
+        for path in Self.paths {
+            for threads in [1, 2] {
+                let workspace = Workspace(threadCount: threads)
+                var viaColumns = [Float](repeating: 0, count: m * np), viaWindows = viaColumns
+                cols.withUnsafeBufferPointer { pc in
+                    viaColumns.withUnsafeMutableBufferPointer { out in
+                        BFloat16GEMM.multiply(packed, b: pc.baseAddress!, ldb: np, n: np, c: out.baseAddress!, ldc: np,
+                                              workspace: workspace, path: path)
+                    }
+                }
+                x.withUnsafeBufferPointer { px in
+                    viaWindows.withUnsafeMutableBufferPointer { out in
+                        let source = ConvolutionSource(px.baseAddress!, layout: layout, first: 0, frames: n, n: n, channels: channels, g)
+                        BFloat16GEMM.convolve(packed, source: source, c: out.baseAddress!, ldc: np, workspace: workspace, path: path)
+                    }
+                }
+                #expect(viaWindows.map(\.bitPattern) == viaColumns.map(\.bitPattern), "\(path), \(threads) threads")
+            }
+        }
+    }
+
     @Test(arguments: Conv2DTests.cases)
     func convolutionMatchesRoundedReference(_ c: ConvCase) {
         let (conv, x, residual, _) = Conv2DTests.setUp(c)

@@ -80,4 +80,21 @@ size_t ck_bf16_scratch_bytes(size_t k);
 void ck_bf16_gemm(ck_bf16_path path, size_t m, size_t n, size_t k, const uint16_t *packed,
                   const float *b, size_t ldb, float *c, size_t ldc, void *scratch);
 
+/// A convolution's input seen as the B of its product (im2col without the columns): row
+/// c·kh·kw + ky·kw + kx, column (frame·out_h + oy)·out_w + ox reads input
+/// [c·channel_stride + frame·frame_stride + iy·width + ix] at iy = oy·stride + origin_y + ky,
+/// ix = ox·stride + origin_x + kx, and zero outside height × width. Offsets must fit in int32.
+typedef struct {
+    const float *input;
+    size_t channel_stride, frame_stride;  // floats
+    int height, width, kernel_h, kernel_w, stride, origin_y, origin_x, out_h, out_w;
+    size_t first_column;                  // column 0 of the product is this column of the source
+} ck_conv_source;
+
+/// As `ck_bf16_gemm` with B the convolution `source` (its k = channels·kh·kw rows), computing
+/// only C's columns first..<first+count (c points at column 0): the window values are gathered
+/// and rounded straight into each panel, so no float32 column buffer is written.
+void ck_bf16_conv(ck_bf16_path path, size_t m, size_t k, const uint16_t *packed, const ck_conv_source *source,
+                  size_t first, size_t count, float *c, size_t ldc, void *scratch);
+
 #endif
