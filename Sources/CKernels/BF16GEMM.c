@@ -18,6 +18,7 @@
 #include "CKernels.h"
 
 #include <immintrin.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -220,6 +221,47 @@ static void pack_panel(const panel_source *src, int amx, size_t k, size_t k0, si
     }
 }
 
+// MARK: Epilogue
+
+/// One finished value: (sum + bias) + residual, then the activation — the order of the float32
+/// path's output pass, so both paths agree on it.
+static float finish_value(const ck_epilogue *ep, float sum, size_t row, const float *residual) {
+    float v = sum + (ep->bias ? ep->bias[row] : 0.0f);
+    if (residual) v = v + *residual;
+    switch (ep->activation) {
+    case CK_ACTIVATION_RELU: return v > 0.0f ? v : 0.0f;
+    case CK_ACTIVATION_RELU6: return v > 0.0f ? (v < 6.0f ? v : 6.0f) : 0.0f;
+    case CK_ACTIVATION_LEAKY_RELU: return v >= 0.0f ? v : ep->slope * v;
+    default: return v;
+    }
+}
+
+/// Writes a finished 16×16 tile (sums in `tile`, row-major) to C rows row.., columns col..,
+/// clipped to m × n; the residual has C's layout.
+__attribute__((target("avx512f")))
+static void finish_tile(const ck_epilogue *ep, const float *tile, size_t row, size_t col, size_t m, size_t n,
+                        float *c, size_t ldc) {
+    if (row >= m || col >= n) return;
+    size_t rows = m - row < TILE_ROWS ? m - row : TILE_ROWS, cols = n - col < TILE_ROWS ? n - col : TILE_ROWS;
+    __mmask16 mask = (__mmask16)((1u << cols) - 1u);
+    const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f), slope = _mm512_set1_ps(ep->slope);
+    for (size_t r = 0; r < rows; r++) {
+        size_t at = (row + r) * ldc + col;
+        __m512 v = _mm512_add_ps(_mm512_loadu_ps(tile + r * TILE_ROWS), _mm512_set1_ps(ep->bias ? ep->bias[row + r] : 0.0f));
+        if (ep->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->residual + at));
+        switch (ep->activation) {
+        case CK_ACTIVATION_RELU: v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v); break;
+        case CK_ACTIVATION_RELU6:
+            v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v);
+            v = _mm512_mask_mov_ps(six, _mm512_cmp_ps_mask(v, six, _CMP_LT_OQ), v);
+            break;
+        case CK_ACTIVATION_LEAKY_RELU: v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, slope); break;
+        default: break;
+        }
+        _mm512_mask_storeu_ps(c + at, mask, v);
+    }
+}
+
 // MARK: AMX
 
 #define ARCH_REQ_XCOMP_PERM 0x1023
@@ -279,7 +321,7 @@ struct tile_config {
 
 __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512bf16")))
 static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const panel_source *src,
-                     float *c, size_t ldc, void *scratch) {
+                     float *c, size_t ldc, const ck_epilogue *ep, void *scratch) {
     size_t kp = round_up(k, TILE_DEPTH), depth_tiles = kp / TILE_DEPTH, mp = round_up(m, BLOCK);
     size_t kc_max = depth_block(k), nb_max = panel_columns(k);
     uint16_t *panel = (uint16_t *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
@@ -320,10 +362,22 @@ static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const
                         _tile_dpbf16ps(2, 5, 6);
                         _tile_dpbf16ps(3, 5, 7);
                     }
-                    STORE_TILE(0, row, cc);
-                    STORE_TILE(1, row, cc + TILE_ROWS);
-                    STORE_TILE(2, row + TILE_ROWS, cc);
-                    STORE_TILE(3, row + TILE_ROWS, cc + TILE_ROWS);
+                    if (ep && k0 + kc >= kp) {
+                        // Last depth block: finish through the bounce tile (bias, residual, activation).
+                        _tile_stored(0, bounce, TILE_ROWS * sizeof(float));
+                        finish_tile(ep, bounce, row, cc, m, n, c, ldc);
+                        _tile_stored(1, bounce, TILE_ROWS * sizeof(float));
+                        finish_tile(ep, bounce, row, cc + TILE_ROWS, m, n, c, ldc);
+                        _tile_stored(2, bounce, TILE_ROWS * sizeof(float));
+                        finish_tile(ep, bounce, row + TILE_ROWS, cc, m, n, c, ldc);
+                        _tile_stored(3, bounce, TILE_ROWS * sizeof(float));
+                        finish_tile(ep, bounce, row + TILE_ROWS, cc + TILE_ROWS, m, n, c, ldc);
+                    } else {
+                        STORE_TILE(0, row, cc);
+                        STORE_TILE(1, row, cc + TILE_ROWS);
+                        STORE_TILE(2, row + TILE_ROWS, cc);
+                        STORE_TILE(3, row + TILE_ROWS, cc + TILE_ROWS);
+                    }
                 }
             }
         }
@@ -335,7 +389,7 @@ static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const
 
 /// The same products in plain C: each C element sums its k products in increasing k.
 static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, const panel_source *src,
-                          float *c, size_t ldc, void *scratch) {
+                          float *c, size_t ldc, const ck_epilogue *ep, void *scratch) {
     size_t kp = round_up(k, TILE_DEPTH), depth_tiles = kp / TILE_DEPTH;
     size_t nb_max = panel_columns(k);
     uint16_t *panel = (uint16_t *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
@@ -356,7 +410,9 @@ static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, 
                         float x = bf16_value(a[(d / TILE_DEPTH) * TILE_ROWS * TILE_DEPTH + d % TILE_DEPTH]);
                         sum += x * bf16_value(panel[panel_offset(d - k0, j, kc)]);
                     }
-                    c[row * ldc + n0 + j] = sum;
+                    size_t at = row * ldc + n0 + j;
+                    bool last = k0 + kc >= kp;
+                    c[at] = (ep && last) ? finish_value(ep, sum, row, ep->residual ? ep->residual + at : NULL) : sum;
                 }
             }
         }
@@ -364,20 +420,25 @@ static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, 
 }
 
 void ck_bf16_gemm(ck_bf16_path path, size_t m, size_t n, size_t k, const uint16_t *packed,
-                  const float *b, size_t ldb, float *c, size_t ldc, void *scratch) {
+                  const float *b, size_t ldb, float *c, size_t ldc, const ck_epilogue *epilogue, void *scratch) {
     if (m == 0 || n == 0) return;
     panel_source src = {b, ldb, NULL};
-    if (path == CK_BF16_AMX) gemm_amx(m, n, k, packed, &src, c, ldc, scratch);
-    else gemm_portable(m, n, k, packed, &src, c, ldc, scratch);
+    if (path == CK_BF16_AMX) gemm_amx(m, n, k, packed, &src, c, ldc, epilogue, scratch);
+    else gemm_portable(m, n, k, packed, &src, c, ldc, epilogue, scratch);
 }
 
 void ck_bf16_conv(ck_bf16_path path, size_t m, size_t k, const uint16_t *packed, const ck_conv_source *source,
-                  size_t first, size_t count, float *c, size_t ldc, void *scratch) {
+                  size_t first, size_t count, float *c, size_t ldc, const ck_epilogue *epilogue, void *scratch) {
     if (m == 0 || count == 0) return;
-    // Columns first..<first+count: the same source with its columns shifted.
+    // Columns first..<first+count: the same source, output and residual with their columns shifted.
     ck_conv_source shifted = *source;
-    panel_source src = {NULL, 0, &shifted};
     shifted.first_column = source->first_column + first;
-    if (path == CK_BF16_AMX) gemm_amx(m, count, k, packed, &src, c + first, ldc, scratch);
-    else gemm_portable(m, count, k, packed, &src, c + first, ldc, scratch);
+    panel_source src = {NULL, 0, &shifted};
+    ck_epilogue ep;
+    if (epilogue) {
+        ep = *epilogue;
+        if (ep.residual) ep.residual += first;
+    }
+    if (path == CK_BF16_AMX) gemm_amx(m, count, k, packed, &src, c + first, ldc, epilogue ? &ep : NULL, scratch);
+    else gemm_portable(m, count, k, packed, &src, c + first, ldc, epilogue ? &ep : NULL, scratch);
 }

@@ -76,6 +76,13 @@ public enum BFloat16GEMM {
     /// The corresponding C function is `ck_bf16_gemm`.
     public static func multiply(_ a: BFloat16Matrix, b: UnsafePointer<Float>, ldb: Int, n: Int,
                                 c: UnsafeMutablePointer<Float>, ldc: Int, workspace: Workspace, path: Path = best) {
+        multiply(a, b: b, ldb: ldb, n: n, c: c, ldc: ldc, finishing: nil, workspace: workspace, path: path)
+    }
+
+    /// As `multiply`, each finished value of c then becoming
+    /// `activation((sum + bias[row]) + residual)` (`finishing`; nil: the sums as they are).
+    static func multiply(_ a: BFloat16Matrix, b: UnsafePointer<Float>, ldb: Int, n: Int, c: UnsafeMutablePointer<Float>,
+                         ldc: Int, finishing: ProductEpilogue?, workspace: Workspace, path: Path = best) {
         precondition(n >= 0 && ldb >= max(n, 1) && ldc >= max(n, 1), "BFloat16GEMM: n \(n), ldb \(ldb), ldc \(ldc)")
         precondition(path == .portable || amxUsable, "BFloat16GEMM: this CPU or OS does not allow AMX")
         if a.rows == 0 || n == 0 { return }
@@ -94,8 +101,10 @@ public enum BFloat16GEMM {
                 for part in parts {
                     let first = blocks * part / threads * 32, end = min(n, blocks * (part + 1) / threads * 32)
                     guard end > first else { continue }
-                    ck_bf16_gemm(path.c, a.rows, end - first, a.depth, pa.baseAddress!, b + first, ldb, c + first, ldc,
-                                 scratch + part * scratchFloats)
+                    finishing.withC(columnOffset: first) { ep in
+                        ck_bf16_gemm(path.c, a.rows, end - first, a.depth, pa.baseAddress!, b + first, ldb, c + first, ldc,
+                                     ep, scratch + part * scratchFloats)
+                    }
                 }
             }
         }
@@ -108,7 +117,7 @@ public enum BFloat16GEMM {
     ///
     /// The corresponding C function is `ck_bf16_conv`.
     static func convolve(_ a: BFloat16Matrix, source: ConvolutionSource, c: UnsafeMutablePointer<Float>, ldc: Int,
-                         workspace: Workspace, path: Path = best) {
+                         finishing: ProductEpilogue? = nil, workspace: Workspace, path: Path = best) {
         let n = source.columnCount
         precondition(ldc >= max(n, 1), "BFloat16GEMM.convolve: ldc \(ldc) for \(n) columns")
         precondition(path == .portable || amxUsable, "BFloat16GEMM: this CPU or OS does not allow AMX")
@@ -130,8 +139,10 @@ public enum BFloat16GEMM {
                     for part in parts {
                         let first = blocks * part / threads * 32, end = min(n, blocks * (part + 1) / threads * 32)
                         guard end > first else { continue }
-                        ck_bf16_conv(path.c, a.rows, a.depth, pa.baseAddress!, conv, first, end - first, c, ldc,
-                                     scratch + part * scratchFloats)
+                        finishing.withC(columnOffset: 0) { ep in
+                            ck_bf16_conv(path.c, a.rows, a.depth, pa.baseAddress!, conv, first, end - first, c, ldc,
+                                         ep, scratch + part * scratchFloats)
+                        }
                     }
                 }
             }
@@ -167,5 +178,28 @@ struct ConvolutionSource {
         channelStride = layout == .cnhw ? n * planeIn : planeIn
         frameStride = layout == .cnhw ? planeIn : channels * planeIn
         geometry = g
+    }
+}
+
+/// What a product does to each finished value: `activation((sum + bias[row]) + residual)`, the
+/// order of the float32 path's output pass. The residual has the product's layout and ldc.
+struct ProductEpilogue {
+    var bias: UnsafePointer<Float>?
+    var residual: UnsafePointer<Float>?
+    var activation: Activation
+}
+
+extension Optional where Wrapped == ProductEpilogue {
+    /// The C form (residual moved `columnOffset` columns on), or NULL for none.
+    func withC<R>(columnOffset: Int, _ body: (UnsafePointer<ck_epilogue>?) -> R) -> R {
+        guard let e = self else { return body(nil) }
+        var c = ck_epilogue(bias: e.bias, residual: e.residual.map { $0 + columnOffset }, activation: CK_ACTIVATION_NONE, slope: 1)
+        switch e.activation {
+        case .none: break
+        case .relu: c.activation = CK_ACTIVATION_RELU
+        case .relu6: c.activation = CK_ACTIVATION_RELU6
+        case .leakyReLU(let slope): (c.activation, c.slope) = (CK_ACTIVATION_LEAKY_RELU, slope)
+        }
+        return withUnsafePointer(to: &c) { body($0) }
     }
 }

@@ -182,20 +182,24 @@ public struct Conv2D: Sendable {
                     // (K, frames·P) with row length ldb; the output block (Cout, frames·P) with row length ldc.
                     let (columns, ldb) = cols.map { (UnsafePointer($0), np) } ?? (x + first * (inner ? plane : cin * planeIn), ld)
                     let (y, ldc) = product.map { ($0, np) } ?? (out + first * (inner ? plane : cout * plane), ld)
+                    // bfloat16 writing the output itself finishes it in the product (bias, residual, activation).
+                    let finishing = bfloat16Weights != nil && direct && groups == 1
+                        ? ProductEpilogue(bias: pb.baseAddress!, residual: residual.map { $0 + (y - out) }, activation: activation) : nil
                     if fused, let bfloat16Weights {
                         let source = ConvolutionSource(x, layout: layout, first: first, frames: frames, n: n, channels: cin, g)
-                        BFloat16GEMM.convolve(bfloat16Weights[0], source: source, c: y, ldc: ldc, workspace: workspace)
+                        BFloat16GEMM.convolve(bfloat16Weights[0], source: source, c: y, ldc: ldc, finishing: finishing, workspace: workspace)
                     } else {
                         for gi in 0..<groups {
                             if let bfloat16Weights {
                                 BFloat16GEMM.multiply(bfloat16Weights[gi], b: columns + gi * k * ldb, ldb: ldb, n: np,
-                                                      c: y + gi * m * ldc, ldc: ldc, workspace: workspace)
+                                                      c: y + gi * m * ldc, ldc: ldc, finishing: finishing, workspace: workspace)
                             } else {
                                 BLAS.sgemm(m: m, n: np, k: k, a: w + gi * m * k, lda: k, b: columns + gi * k * ldb, ldb: ldb,
                                            c: y + gi * m * ldc, ldc: ldc)
                             }
                         }
                     }
+                    if finishing != nil { continue }
                     parallelChunks(frames * cout, threads: threads) { range in
                         for index in range {
                             let (j, c) = index.quotientAndRemainder(dividingBy: cout)

@@ -137,6 +137,43 @@ func referenceBFloat16Product(m: Int, n: Int, k: Int, a: [Float], b: [Float], ld
         }
     }
 
+    /// Finishing in the product (bias, residual, activation) equals finishing afterwards, bit
+    /// for bit, on every path and with tails in both directions.
+    @Test(arguments: [Activation.none, .relu, .relu6, .leakyReLU(0.1)])
+    func finishingInTheProductEqualsFinishingAfter(_ activation: Activation) {
+        let (m, n, k, ldc) = (37, 45, 70, 50)
+        var rng = SeededRandom(seed: 91)
+        let a = rng.floats(m * k, in: -1...1), b = rng.floats(k * n, in: -3...3)
+        let bias = rng.floats(m, in: -1...1), residual = rng.floats(m * ldc, in: -4...4)
+        let packed = BFloat16Matrix(a, rows: m, depth: k)
+        for path in Self.paths {
+            for threads in [1, 2] {
+                let workspace = Workspace(threadCount: threads)
+                var plain = [Float](repeating: 0, count: m * ldc), finished = plain
+                b.withUnsafeBufferPointer { pb in
+                    plain.withUnsafeMutableBufferPointer { out in
+                        BFloat16GEMM.multiply(packed, b: pb.baseAddress!, ldb: n, n: n, c: out.baseAddress!, ldc: ldc,
+                                              workspace: workspace, path: path)
+                    }
+                    bias.withUnsafeBufferPointer { pbias in
+                        residual.withUnsafeBufferPointer { pres in
+                            finished.withUnsafeMutableBufferPointer { out in
+                                let finishing = ProductEpilogue(bias: pbias.baseAddress!, residual: pres.baseAddress!, activation: activation)
+                                BFloat16GEMM.multiply(packed, b: pb.baseAddress!, ldb: n, n: n, c: out.baseAddress!, ldc: ldc,
+                                                      finishing: finishing, workspace: workspace, path: path)
+                            }
+                        }
+                    }
+                }
+                var expected = plain
+                for i in 0..<m {
+                    for j in 0..<n { expected[i * ldc + j] = activation(plain[i * ldc + j] + bias[i] + residual[i * ldc + j]) }
+                }
+                #expect(finished.map(\.bitPattern) == expected.map(\.bitPattern), "\(path), \(threads) threads, \(activation)")
+            }
+        }
+    }
+
     @Test(arguments: Conv2DTests.cases)
     func convolutionMatchesRoundedReference(_ c: ConvCase) {
         let (conv, x, residual, _) = Conv2DTests.setUp(c)

@@ -74,11 +74,29 @@ void ck_bf16_pack_a(const float *a, size_t lda, size_t m, size_t k, uint16_t *pa
 /// Bytes of scratch `ck_bf16_gemm` needs for depth k (one rounded panel of B, and a bounce tile).
 size_t ck_bf16_scratch_bytes(size_t k);
 
+/// Activations `ck_epilogue` applies.
+typedef enum {
+    CK_ACTIVATION_NONE = 0,
+    CK_ACTIVATION_RELU = 1,        ///< max(x, 0)
+    CK_ACTIVATION_RELU6 = 2,       ///< min(max(x, 0), 6)
+    CK_ACTIVATION_LEAKY_RELU = 3,  ///< x ≥ 0 ? x : slope·x
+} ck_activation;
+
+/// What a product does to each finished value of C: c = activation((sum + bias[row]) + residual),
+/// bias per row (or NULL), residual laid out as C with the same ldc (or NULL).
+typedef struct {
+    const float *bias;
+    const float *residual;
+    ck_activation activation;
+    float slope;
+} ck_epilogue;
+
 /// c (m, n), leading dimension ldc ← A · round(b), where A (m, k) is `ck_bf16_pack_a`'s output
 /// and b (k, n) is row-major float32 with leading dimension ldb; products of bfloat16 inputs are
-/// summed in float32. c is overwritten (columns past n are untouched). Single-threaded.
+/// summed in float32, then finished by `epilogue` (NULL: stored as they are). c is overwritten
+/// (columns past n are untouched). Single-threaded.
 void ck_bf16_gemm(ck_bf16_path path, size_t m, size_t n, size_t k, const uint16_t *packed,
-                  const float *b, size_t ldb, float *c, size_t ldc, void *scratch);
+                  const float *b, size_t ldb, float *c, size_t ldc, const ck_epilogue *epilogue, void *scratch);
 
 /// A convolution's input seen as the B of its product (im2col without the columns): row
 /// c·kh·kw + ky·kw + kx, column (frame·out_h + oy)·out_w + ox reads input
@@ -95,6 +113,6 @@ typedef struct {
 /// only C's columns first..<first+count (c points at column 0): the window values are gathered
 /// and rounded straight into each panel, so no float32 column buffer is written.
 void ck_bf16_conv(ck_bf16_path path, size_t m, size_t k, const uint16_t *packed, const ck_conv_source *source,
-                  size_t first, size_t count, float *c, size_t ldc, void *scratch);
+                  size_t first, size_t count, float *c, size_t ldc, const ck_epilogue *epilogue, void *scratch);
 
 #endif
