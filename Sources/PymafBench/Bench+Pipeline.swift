@@ -1,11 +1,13 @@
 import DemoAssets
 import Foundation
 import Pipeline
+import Tensor
 import VideoIO
 
 // `pymaf-bench pipeline`: end-to-end frames/s on the 1080p runner clip with a full-size untrained
 // checkpoint (the demo checkpoint: PyMAF's real architecture), without and with the overlay
-// render, per-stage busy time and the bottleneck; then peak memory on a short and a long clip.
+// render (float32, then --precision bfloat16 where Intel AMX is usable), per-stage busy time and
+// the bottleneck; then peak memory on a short and a long clip.
 extension BenchmarkSuite {
     static var pipeline: BenchmarkSuite {
         BenchmarkSuite(
@@ -32,13 +34,18 @@ extension BenchmarkSuite {
             return c
         }
 
-        for render in [false, true] {
-            let record = try PipelineRun(configuration: configuration(clip, render: render), regressor: .pyMAF).run()
+        // float32 (the default), then --precision bfloat16 where Intel AMX makes it fast.
+        var runs: [(render: Bool, precision: Precision)] = [(false, .float32), (true, .float32)]
+        if BFloat16GEMM.amxUsable { runs += [(false, .bfloat16), (true, .bfloat16)] }
+        for (render, precision) in runs {
+            var c = configuration(clip, render: render)
+            c.precision = precision
+            let record = try PipelineRun(configuration: c, regressor: .pyMAF).run()
             let wall = record.stages.map(\.wallSeconds).max() ?? record.elapsedSeconds
             let rate = Double(record.frames.decoded) / wall
             let target = render ? 10.0 : 15.0
-            print(String(format: "   %@: %d frames in %.2f s = %.1f frames/s (target ≥ %.0f: %@); %.2f s with model loading",
-                         render ? "with render   " : "without render", record.frames.decoded, wall, rate, target,
+            print(String(format: "   %@, %@: %d frames in %.2f s = %.1f frames/s (target ≥ %.0f: %@); %.2f s with model loading",
+                         precision.rawValue, render ? "with render   " : "without render", record.frames.decoded, wall, rate, target,
                          rate >= target ? "met" : "NOT met", record.elapsedSeconds))
             for stage in record.stages {
                 print(String(format: "      %-8@ busy %6.2f s (%5.1f ms/frame)  waiting for input %6.2f s",
