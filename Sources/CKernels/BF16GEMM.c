@@ -79,6 +79,7 @@ size_t ck_bf16_scratch_bytes(size_t k) {
     return depth_block(k) * panel_columns(k) * sizeof(uint16_t)   // the panel
          + TILE_ROWS * TILE_ROWS * sizeof(float)                  // the bounce tile
          + 3 * panel_columns(k) * sizeof(int32_t)                 // a convolution panel's column table
+         + depth_block(k) * (panel_columns(k) + 1) * sizeof(float) // the portable path's float panel and A row
          + 64;                                                    // alignment
 }
 
@@ -391,28 +392,40 @@ static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const
 static void gemm_portable(size_t m, size_t n, size_t k, const uint16_t *packed, const panel_source *src,
                           float *c, size_t ldc, const ck_epilogue *ep, void *scratch) {
     size_t kp = round_up(k, TILE_DEPTH), depth_tiles = kp / TILE_DEPTH;
-    size_t nb_max = panel_columns(k);
+    size_t kc_max = depth_block(k), nb_max = panel_columns(k);
     uint16_t *panel = (uint16_t *)(((uintptr_t)scratch + 63) & ~(uintptr_t)63);
-    int32_t *table = (int32_t *)((float *)(panel + depth_block(k) * nb_max) + TILE_ROWS * TILE_ROWS);
+    int32_t *table = (int32_t *)((float *)(panel + kc_max * nb_max) + TILE_ROWS * TILE_ROWS);
+    float *values = (float *)(table + 3 * nb_max);  // the panel as floats, (kc, nb)
+    float *a_row = values + kc_max * nb_max;        // one row of A's depth block
     for (size_t n0 = 0; n0 < n; n0 += nb_max) {
         size_t nb = n - n0 < nb_max ? n - n0 : nb_max, nbp = round_up(nb, BLOCK);
         for (size_t row = 0; row < m; row++)
             for (size_t j = 0; j < nb; j++) c[row * ldc + n0 + j] = 0;
-        for (size_t k0 = 0; k0 < kp; k0 += DEPTH_BLOCK) {
-            size_t kc = kp - k0 < DEPTH_BLOCK ? kp - k0 : DEPTH_BLOCK;
+        for (size_t k0 = 0; k0 < kp; k0 += kc_max) {
+            size_t kc = kp - k0 < kc_max ? kp - k0 : kc_max;
             size_t rows = k - k0 < kc ? k - k0 : kc;
+            bool last = k0 + kc >= kp;
             pack_panel(src, 0, k, k0, kc, n0, nb, nbp, panel, table);
+            for (size_t d = 0; d < rows; d++)
+                for (size_t j = 0; j < nb; j++) values[d * nb + j] = bf16_value(panel[panel_offset(d, j, kc)]);
             for (size_t row = 0; row < m; row++) {
                 const uint16_t *a = packed + (row / TILE_ROWS) * depth_tiles * TILE_ROWS * TILE_DEPTH + (row % TILE_ROWS) * TILE_DEPTH;
-                for (size_t j = 0; j < nb; j++) {
-                    float sum = c[row * ldc + n0 + j];
-                    for (size_t d = k0; d < k0 + rows; d++) {
-                        float x = bf16_value(a[(d / TILE_DEPTH) * TILE_ROWS * TILE_DEPTH + d % TILE_DEPTH]);
-                        sum += x * bf16_value(panel[panel_offset(d - k0, j, kc)]);
+                for (size_t d = 0; d < rows; d++) {
+                    size_t depth = k0 + d;
+                    a_row[d] = bf16_value(a[(depth / TILE_DEPTH) * TILE_ROWS * TILE_DEPTH + depth % TILE_DEPTH]);
+                }
+                // Each element sums its products in increasing depth.
+                float *sums = c + row * ldc + n0;
+                for (size_t d = 0; d < rows; d++) {
+                    float x = a_row[d];
+                    const float *b = values + d * nb;
+                    for (size_t j = 0; j < nb; j++) sums[j] += x * b[j];
+                }
+                if (ep && last) {
+                    for (size_t j = 0; j < nb; j++) {
+                        size_t at = row * ldc + n0 + j;
+                        c[at] = finish_value(ep, c[at], row, ep->residual ? ep->residual + at : NULL);
                     }
-                    size_t at = row * ldc + n0 + j;
-                    bool last = k0 + kc >= kp;
-                    c[at] = (ep && last) ? finish_value(ep, sum, row, ep->residual ? ep->residual + at : NULL) : sum;
                 }
             }
         }
