@@ -1,10 +1,11 @@
 import Foundation
 import ModelIO
 import Testing
+import VideoIO
 @testable import Pipeline
 
 /// The `pymaf-video` executable: exit statuses, one clear line per error, Ctrl-C.
-@Suite struct CommandLineTests {
+@Suite(.quietFFmpeg) struct CommandLineTests {
     struct Outcome {
         var status: Int32
         var standardError: String
@@ -90,6 +91,35 @@ import Testing
         // Help text wraps at the terminal's width: compare with runs of white space collapsed.
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(flat.contains("(default: output)") && flat.contains("(default: 8)") && flat.contains("(values: float32, bfloat16; default: float32)"))
+    }
+
+    /// `--precision bfloat16` reaches the network and run.json; without Intel AMX the run says
+    /// so and computes in float32.
+    @Test func precisionIsRecorded() throws {
+        let folder = try TestMaterial.scratchFolder("cli-precision")
+        let clip = folder.appendingPathComponent("clip.mp4")
+        let encoder = try VideoEncoder(url: clip, width: 128, height: 96, frameRate: 25)
+        var boxes = "frame,track,cx,cy,w,h\n"
+        for i in 0..<6 {
+            try encoder.append(VideoFrame.testPattern(index: i, time: Double(i) / 25, width: 128, height: 96))
+            boxes += "\(i),0,64,48,80,80\n"
+        }
+        try encoder.finish()
+        let boxFile = folder.appendingPathComponent("boxes.csv")
+        try boxes.write(to: boxFile, atomically: true, encoding: .utf8)
+        let fixtures = TestMaterial.root.appendingPathComponent("Tests/PyMAFTests/Fixtures")
+        let outcome = try Self.run([
+            "--vid_file", clip.path, "--output_folder", folder.path, "--bbox_file", boxFile.path,
+            "--checkpoint", fixtures.appendingPathComponent("pymaf_small_zip.pt").path,
+            "--data_dir", fixtures.appendingPathComponent("data_small").path,
+            "--min_track_frames", "1", "--no_render", "--quiet", "--precision", "bfloat16",
+        ])
+        #expect(outcome.status == 0, "stderr: \(outcome.standardError)")
+        let record = try RunRecord.read(from: folder.appendingPathComponent("clip/run.json"))
+        #expect(record.frames.processed == 6)
+        let used = record.settings["precision"]
+        #expect(used == "bfloat16" || (used == "float32" && record.warnings.contains { $0.contains("AMX") }),
+                "precision \(used ?? "none"), warnings \(record.warnings)")
     }
 
     /// A subcommand's flags are its own, even where the main command has a flag of the same name.
