@@ -78,15 +78,22 @@ public struct ConvTranspose2D: Sendable {
                 let rows = PhaseAxis(phase: py, kernel: kh, stride: stride, padding: padding)
                 let columns = PhaseAxis(phase: px, kernel: kw, stride: stride, padding: padding)
                 let (ty, tx) = (rows.kernelIndices.count, columns.kernelIndices.count)
-                var w = [Float](repeating: 0, count: cout * cin * ty * tx)
-                for co in 0..<cout {
-                    for ci in 0..<cin {
-                        for (t, ky) in rows.kernelIndices.enumerated() {
-                            for (u, kx) in columns.kernelIndices.enumerated() {
-                                w[((co * cin + ci) * ty + t) * tx + u] = weight.data[((ci * cout + co) * kh + ky) * kw + kx]
+                let w = [Float](unsafeUninitializedCapacity: cout * cin * ty * tx) { w, written in
+                    weight.data.withUnsafeBufferPointer { source in
+                        for co in 0..<cout {
+                            for ci in 0..<cin {
+                                let from = source.baseAddress! + (ci * cout + co) * kh * kw  // (kH, kW) taps of (ci, co)
+                                var to = w.baseAddress! + (co * cin + ci) * ty * tx
+                                for ky in rows.kernelIndices {
+                                    for kx in columns.kernelIndices {
+                                        to.initialize(to: from[ky * kw + kx])
+                                        to += 1
+                                    }
+                                }
                             }
                         }
                     }
+                    written = cout * cin * ty * tx
                 }
                 phases.append(Phase(rows: rows, columns: columns, weight: w, bfloat16: nil))
             }
