@@ -167,9 +167,12 @@ static void pack_conv_portable(const ck_conv_source *s, size_t k, size_t k0, siz
     }
 }
 
-/// 16 columns of row `row` gathered (zero outside the input and past the panel).
+/// 16 columns of row `row` gathered (zero outside the input and past the panel). `run` ≥ 0 when
+/// the 16 columns read consecutive input addresses starting there (stride 1, one output row):
+/// then one masked load does (masked-off lanes never touch memory).
 __attribute__((target("avx512f,avx512bw")))
-static __m512 gather_row(const ck_conv_source *s, size_t row, size_t k, __m512i offset, __m512i y0, __m512i x0) {
+static __m512 gather_row(const ck_conv_source *s, size_t row, size_t k, __m512i offset, __m512i y0, __m512i x0,
+                         int64_t run) {
     if (row >= k) return _mm512_setzero_ps();
     size_t c;
     int ky, kx;
@@ -178,6 +181,7 @@ static __m512 gather_row(const ck_conv_source *s, size_t row, size_t k, __m512i 
     // 0 ≤ i < extent as one unsigned comparison.
     __mmask16 inside = _mm512_cmplt_epu32_mask(iy, _mm512_set1_epi32(s->height))
                      & _mm512_cmplt_epu32_mask(ix, _mm512_set1_epi32(s->width));
+    if (run >= 0) return _mm512_maskz_loadu_ps(inside, s->input + c * s->channel_stride + run + ky * s->width + kx);
     __m512i index = _mm512_add_epi32(offset, _mm512_set1_epi32(ky * s->width + kx));
     return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, index, s->input + c * s->channel_stride, 4);
 }
@@ -191,9 +195,13 @@ static void pack_conv_avx512(const ck_conv_source *s, size_t k, size_t k0, size_
                                                 23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
     for (size_t j = 0; j < nbp; j += TILE_ROWS) {
         __m512i off = _mm512_loadu_si512(offset + j), y = _mm512_loadu_si512(y0 + j), x = _mm512_loadu_si512(x0 + j);
+        // Consecutive addresses (offset[j + i] = offset[j] + i for all 16) read as one run.
+        __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        int consecutive = _mm512_cmpeq_epi32_mask(off, _mm512_add_epi32(_mm512_set1_epi32(offset[j]), iota)) == 0xFFFF;
+        int64_t run = consecutive && j + TILE_ROWS <= nb ? (int64_t)offset[j] : -1;
         for (size_t r0 = 0; r0 < depth; r0 += 2) {
-            __m512 v0 = gather_row(s, k0 + r0, k, off, y, x);
-            __m512 v1 = gather_row(s, k0 + r0 + 1, k, off, y, x);
+            __m512 v0 = gather_row(s, k0 + r0, k, off, y, x, run);
+            __m512 v1 = gather_row(s, k0 + r0 + 1, k, off, y, x, run);
             __m512i both = (__m512i)_mm512_cvtne2ps_pbh(v1, v0);
             _mm512_store_si512(panel + panel_offset(r0, j, depth), _mm512_permutexvar_epi16(interleave, both));
         }

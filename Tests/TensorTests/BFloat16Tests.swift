@@ -96,11 +96,12 @@ func referenceBFloat16Product(m: Int, n: Int, k: Int, a: [Float], b: [Float], ld
     }
 
     /// Reading the windows straight into the panels gives exactly the product over im2col's
-    /// columns (the panels hold the same values), in both layouts, on every path and split.
-    @Test(arguments: [ActivationLayout.nchw, .cnhw])
-    func windowsGiveTheIm2colProductExactly(_ layout: ActivationLayout) {
-        let (n, channels, h, w, m) = (3, 5, 13, 11, 7)
-        let g = WindowGeometry(height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: 2, padding: Padding2D(1))
+    /// columns (the panels hold the same values), in both layouts, on every path and split;
+    /// stride 1 over rows wider than 16 takes the consecutive-address loads, stride 2 the gathers.
+    @Test(arguments: [ActivationLayout.nchw, .cnhw], [1, 2])
+    func windowsGiveTheIm2colProductExactly(_ layout: ActivationLayout, stride: Int) {
+        let (n, channels, h, w, m) = (3, 5, 13, 37, 7)
+        let g = WindowGeometry(height: h, width: w, kernelHeight: 3, kernelWidth: 3, stride: stride, padding: Padding2D(1))
         let plane = g.outHeight * g.outWidth, k = channels * 9, np = n * plane
         var rng = SeededRandom(seed: 33)
         let x = rng.floats(n * channels * h * w, in: -1...1), a = rng.floats(m * k, in: -1...1)
