@@ -79,6 +79,7 @@ size_t ck_bf16_scratch_bytes(size_t k) {
     return depth_block(k) * panel_columns(k) * sizeof(uint16_t)   // the panel
          + TILE_ROWS * TILE_ROWS * sizeof(float)                  // the bounce tile
          + 3 * panel_columns(k) * sizeof(int32_t)                 // a convolution panel's column table
+         + panel_columns(k) / 16 * sizeof(int64_t)                // and its 16-column runs
          + depth_block(k) * (panel_columns(k) + 1) * sizeof(float) // the portable path's float panel and A row
          + 64;                                                    // alignment
 }
@@ -167,23 +168,35 @@ static void pack_conv_portable(const ck_conv_source *s, size_t k, size_t k0, siz
     }
 }
 
-/// 16 columns of row `row` gathered (zero outside the input and past the panel). `run` ≥ 0 when
-/// the 16 columns read consecutive input addresses starting there (stride 1, one output row):
-/// then one masked load does (masked-off lanes never touch memory).
-__attribute__((target("avx512f,avx512bw")))
-static __m512 gather_row(const ck_conv_source *s, size_t row, size_t k, __m512i offset, __m512i y0, __m512i x0,
-                         int64_t run) {
-    if (row >= k) return _mm512_setzero_ps();
+/// One row of a convolution's B: its channel's plane and its tap, or none past k.
+typedef struct {
+    const float *plane;  // NULL: a zero row
+    int ky, kx, tap;     // tap = ky·width + kx
+} conv_row;
+
+static conv_row conv_row_at(const ck_conv_source *s, size_t row, size_t k) {
+    conv_row r = {NULL, 0, 0, 0};
+    if (row >= k) return r;
     size_t c;
-    int ky, kx;
-    row_tap(s, row, &c, &ky, &kx);
-    __m512i iy = _mm512_add_epi32(y0, _mm512_set1_epi32(ky)), ix = _mm512_add_epi32(x0, _mm512_set1_epi32(kx));
+    row_tap(s, row, &c, &r.ky, &r.kx);
+    r.plane = s->input + c * s->channel_stride;
+    r.tap = r.ky * s->width + r.kx;
+    return r;
+}
+
+/// 16 columns of row `r` (zero outside the input and past the panel). `run` ≥ 0 when the 16
+/// columns read consecutive input addresses starting there (stride 1, one output row): then one
+/// masked load does (masked-off lanes never touch memory); otherwise a masked gather.
+__attribute__((target("avx512f,avx512bw")))
+static __m512 gather_row(const ck_conv_source *s, conv_row r, __m512i offset, __m512i y0, __m512i x0, int64_t run) {
+    if (!r.plane) return _mm512_setzero_ps();
+    __m512i iy = _mm512_add_epi32(y0, _mm512_set1_epi32(r.ky)), ix = _mm512_add_epi32(x0, _mm512_set1_epi32(r.kx));
     // 0 ≤ i < extent as one unsigned comparison.
     __mmask16 inside = _mm512_cmplt_epu32_mask(iy, _mm512_set1_epi32(s->height))
                      & _mm512_cmplt_epu32_mask(ix, _mm512_set1_epi32(s->width));
-    if (run >= 0) return _mm512_maskz_loadu_ps(inside, s->input + c * s->channel_stride + run + ky * s->width + kx);
-    __m512i index = _mm512_add_epi32(offset, _mm512_set1_epi32(ky * s->width + kx));
-    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, index, s->input + c * s->channel_stride, 4);
+    if (run >= 0) return _mm512_maskz_loadu_ps(inside, r.plane + run + r.tap);
+    __m512i index = _mm512_add_epi32(offset, _mm512_set1_epi32(r.tap));
+    return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, index, r.plane, 4);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
@@ -193,15 +206,23 @@ static void pack_conv_avx512(const ck_conv_source *s, size_t k, size_t k0, size_
     column_table(s, n0, nb, nbp, offset, y0, x0);
     const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
                                                 23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    // Per 16-column group: the start of its consecutive input addresses, or −1 (gather).
+    // Groups are at most 1024 / 16; the run starts live after the column table.
+    int64_t *runs = (int64_t *)(x0 + nbp);
+    const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
     for (size_t j = 0; j < nbp; j += TILE_ROWS) {
-        __m512i off = _mm512_loadu_si512(offset + j), y = _mm512_loadu_si512(y0 + j), x = _mm512_loadu_si512(x0 + j);
-        // Consecutive addresses (offset[j + i] = offset[j] + i for all 16) read as one run.
-        __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        __m512i off = _mm512_loadu_si512(offset + j);
         int consecutive = _mm512_cmpeq_epi32_mask(off, _mm512_add_epi32(_mm512_set1_epi32(offset[j]), iota)) == 0xFFFF;
-        int64_t run = consecutive && j + TILE_ROWS <= nb ? (int64_t)offset[j] : -1;
-        for (size_t r0 = 0; r0 < depth; r0 += 2) {
-            __m512 v0 = gather_row(s, k0 + r0, k, off, y, x, run);
-            __m512 v1 = gather_row(s, k0 + r0 + 1, k, off, y, x, run);
+        runs[j / TILE_ROWS] = consecutive && j + TILE_ROWS <= nb ? (int64_t)offset[j] : -1;
+    }
+    // Rows outer: each input plane is read front to back while the panel (in L2) is written.
+    for (size_t r0 = 0; r0 < depth; r0 += 2) {
+        conv_row even = conv_row_at(s, k0 + r0, k), odd = conv_row_at(s, k0 + r0 + 1, k);
+        for (size_t j = 0; j < nbp; j += TILE_ROWS) {
+            __m512i off = _mm512_loadu_si512(offset + j), y = _mm512_loadu_si512(y0 + j), x = _mm512_loadu_si512(x0 + j);
+            int64_t run = runs[j / TILE_ROWS];
+            __m512 v0 = gather_row(s, even, off, y, x, run);
+            __m512 v1 = gather_row(s, odd, off, y, x, run);
             __m512i both = (__m512i)_mm512_cvtne2ps_pbh(v1, v0);
             _mm512_store_si512(panel + panel_offset(r0, j, depth), _mm512_permutexvar_epi16(interleave, both));
         }
