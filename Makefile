@@ -66,6 +66,7 @@ demo: deps models
 	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-video demo
 
 bench: bench-deps models
+	$(SWIFT) build -c release --product pymaf-video
 	$(SWIFT) build -c release --product pymaf-bench
 	env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench
 

@@ -58,8 +58,12 @@ extension BenchmarkSuite {
         }
 
         // Memory: a 300-frame and a 900-frame 1080p clip of the same content (the runner clip
-        // repeated, re-encoded frame by frame so the bench itself holds no frames). Each run's
-        // own peak resident memory (the peak is reset before it) must not grow with length.
+        // repeated, re-encoded frame by frame so the bench itself holds no frames). Each length
+        // runs `pymaf-video` in a process of its own and the kernel's peak resident memory of
+        // that process is compared: in this process the allocator still holds, scattered, what
+        // the runs above freed, and that moves a later run's peak by tens of MiB whatever its
+        // length (measured: 900, 300, 900 frames in one process peaked at 1594, 1644, 1621 MiB).
+        let executable = try PeakMemory.siblingExecutable("pymaf-video")
         let long = scratch.appendingPathComponent("long.mp4")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         let lengths = [300, 900]
@@ -80,36 +84,59 @@ extension BenchmarkSuite {
         try encoder.finish()
         var peaks: [Int] = []
         for length in lengths {
-            var c = configuration(long, render: true)
-            c.frameRange = 0...(length - 1)
-            c.outputFolder = scratch.appendingPathComponent("memory-\(length)")
-            let reset = PeakMemory.reset()
-            let record = try PipelineRun(configuration: c, regressor: .pyMAF).run()
-            peaks.append(PeakMemory.residentBytes())
-            print(String(format: "   memory: %d frames (render on): peak resident %.0f MiB %@", record.frames.decoded,
-                         Double(peaks.last!) / 1_048_576, reset ? "during this run" : "(peak not reset: includes earlier runs)"))
+            let output = scratch.appendingPathComponent("memory-\(length)")
+            peaks.append(try PeakMemory.ofChild(executable, arguments: [
+                "--vid_file", long.path, "--output_folder", output.path, "--frames", "0:\(length - 1)",
+                "--checkpoint", assets.checkpoint.path, "--data_dir", root.appendingPathComponent("data").path,
+                "--detector", root.appendingPathComponent("data/models/pose_detection.tflite").path, "--quiet",
+            ]))
+            let record = try RunRecord.read(from: output.appendingPathComponent("long/run.json"))
+            print(String(format: "   memory: %d frames (render on, own process): peak resident %.0f MiB", record.frames.decoded,
+                         Double(peaks.last!) / 1_048_576))
         }
         print(String(format: "   memory growth from %d to %d frames: %+.0f MiB (flat: within allocator noise, a few tens of MiB)",
                      lengths[0], lengths[1], Double(peaks[1] - peaks[0]) / 1_048_576))
     }
 }
 
-/// The process's peak resident memory (`VmHWM` of /proc/self/status), in bytes.
+/// Peak resident memory of a child process.
 enum PeakMemory {
-    /// Resets the peak to the current resident size (writes 5 to /proc/self/clear_refs); false
-    /// when the kernel refuses.
-    static func reset() -> Bool {
-        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
-        defer { try? handle.close() }
-        return (try? handle.write(contentsOf: Data("5".utf8))) != nil
+    /// The executable named `name` built next to this one (`pymaf-video` beside `pymaf-bench`).
+    ///
+    /// - Throws: `BenchmarkFailure` saying how to build it when it is missing.
+    static func siblingExecutable(_ name: String) throws(BenchmarkFailure) -> URL {
+        let url = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw BenchmarkFailure("\(url.path) is missing: build it with `swift build -c release --product \(name)` (`make bench` does)")
+        }
+        return url
     }
 
-    static func residentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            let kib = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-            return kib * 1024
+    /// Runs `executable` with `arguments` to its end (standard output and error shared with
+    /// this process) and returns its peak resident memory in bytes.
+    ///
+    /// The corresponding C functions are `posix_spawn` and `wait4` (its `ru_maxrss`, the child's
+    /// own peak, not that of every child as `getrusage(RUSAGE_CHILDREN)` would give).
+    ///
+    /// - Throws: `BenchmarkFailure` when the process cannot start or does not exit with status 0.
+    static func ofChild(_ executable: URL, arguments: [String]) throws(BenchmarkFailure) -> Int {
+        let argv = ([executable.path] + arguments).map { strdup($0) }
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = (argv + [nil]).withUnsafeBufferPointer { posix_spawn(&pid, executable.path, nil, nil, $0.baseAddress!, environ) }
+        guard spawned == 0 else {
+            throw BenchmarkFailure("cannot start \(executable.path): \(String(cString: strerror(spawned)))")
         }
-        return 0
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 {
+            guard errno == EINTR else { throw BenchmarkFailure("waiting for \(executable.path): \(String(cString: strerror(errno)))") }
+        }
+        // Exited normally (no signal in the low 7 bits) with status 0 (the next 8 bits).
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw BenchmarkFailure("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) failed (wait status \(status))")
+        }
+        return usage.ru_maxrss * 1024  // KiB on Linux
     }
 }
