@@ -62,6 +62,16 @@ public enum PersonCropper {
                         let ax = fx & 31, ay = fy & 31
                         let w00 = (32 - ax) * (32 - ay), w01 = ax * (32 - ay), w10 = (32 - ax) * ay, w11 = ax * ay
                         let o = (y * size + x) * 3
+                        if sx >= 0, sx + 1 < width, sy >= 0, sy + 1 < height {
+                            // All four taps inside the frame (almost every pixel): no bounds tests.
+                            let top = (sy * width + sx) * 3, bottom = top + width * 3
+                            for c in 0..<3 {
+                                let sum = Int(src[top + c]) * w00 + Int(src[top + 3 + c]) * w01
+                                    + Int(src[bottom + c]) * w10 + Int(src[bottom + 3 + c]) * w11
+                                dst[o + c] = UInt8(clamping: (sum * 32 + (1 << 14)) >> 15)
+                            }
+                            continue
+                        }
                         for c in 0..<3 {
                             func tap(_ px: Int, _ py: Int) -> Int {
                                 guard px >= 0, px < width, py >= 0, py < height else { return 0 }
