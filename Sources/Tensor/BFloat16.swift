@@ -90,21 +90,10 @@ public enum BFloat16GEMM {
             for r in 0..<a.rows { (c + r * ldc).update(repeating: 0, count: n) }
             return
         }
-        // Threads take whole 32-column blocks, so none shares a block; each has its own scratch
-        // (a multiple of 64 bytes).
-        let blocks = (n + 31) / 32
-        let threads = min(workspace.threadCount, blocks)
-        let scratchFloats = (ck_bf16_scratch_bytes(a.depth) + 63) / 64 * 16
-        let scratch = workspace.buffer(.panel, count: scratchFloats * threads)
         a.packed.withUnsafeBufferPointer { pa in
-            parallelChunks(threads, threads: threads) { parts in     // one share of the columns per thread
-                for part in parts {
-                    let first = blocks * part / threads * 32, end = min(n, blocks * (part + 1) / threads * 32)
-                    guard end > first else { continue }
-                    finishing.withC(columnOffset: first) { ep in
-                        ck_bf16_gemm(path.c, a.rows, end - first, a.depth, pa.baseAddress!, b + first, ldb, c + first, ldc,
-                                     ep, scratch + part * scratchFloats)
-                    }
+            splitColumns(n, depth: a.depth, workspace: workspace) { first, count, scratch in
+                finishing.withC(columnOffset: first) { ep in
+                    ck_bf16_gemm(path.c, a.rows, count, a.depth, pa.baseAddress!, b + first, ldb, c + first, ldc, ep, scratch)
                 }
             }
         }
@@ -123,10 +112,6 @@ public enum BFloat16GEMM {
         precondition(path == .portable || amxUsable, "BFloat16GEMM: this CPU or OS does not allow AMX")
         precondition(a.depth == source.depth, "BFloat16GEMM.convolve: weights \(a.depth) deep, windows \(source.depth)")
         if a.rows == 0 || n == 0 { return }
-        let blocks = (n + 31) / 32
-        let threads = min(workspace.threadCount, blocks)
-        let scratchFloats = (ck_bf16_scratch_bytes(a.depth) + 63) / 64 * 16
-        let scratch = workspace.buffer(.panel, count: scratchFloats * threads)
         let g = source.geometry
         var conv = ck_conv_source(
             input: source.input, channel_stride: source.channelStride, frame_stride: source.frameStride,
@@ -135,16 +120,28 @@ public enum BFloat16GEMM {
             out_h: Int32(g.outHeight), out_w: Int32(g.outWidth), first_column: 0)
         a.packed.withUnsafeBufferPointer { pa in
             withUnsafePointer(to: &conv) { conv in
-                parallelChunks(threads, threads: threads) { parts in     // one share of the columns per thread
-                    for part in parts {
-                        let first = blocks * part / threads * 32, end = min(n, blocks * (part + 1) / threads * 32)
-                        guard end > first else { continue }
-                        finishing.withC(columnOffset: 0) { ep in
-                            ck_bf16_conv(path.c, a.rows, a.depth, pa.baseAddress!, conv, first, end - first, c, ldc,
-                                         ep, scratch + part * scratchFloats)
-                        }
+                splitColumns(n, depth: a.depth, workspace: workspace) { first, count, scratch in
+                    finishing.withC(columnOffset: 0) { ep in
+                        ck_bf16_conv(path.c, a.rows, a.depth, pa.baseAddress!, conv, first, count, c, ldc, ep, scratch)
                     }
                 }
+            }
+        }
+    }
+
+    /// Runs `body(first, count, scratch)` over columns 0..<n split across the workspace's
+    /// threads: each thread takes whole 32-column blocks (no block is shared) and its own
+    /// scratch for depth `depth` (64-byte multiples of `ck_bf16_scratch_bytes`).
+    private static func splitColumns(_ n: Int, depth: Int, workspace: Workspace,
+                                     _ body: (_ first: Int, _ count: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void) {
+        let blocks = (n + 31) / 32
+        let threads = min(workspace.threadCount, blocks)
+        let scratchFloats = (ck_bf16_scratch_bytes(depth) + 63) / 64 * 16
+        let scratch = workspace.buffer(.panel, count: scratchFloats * threads)
+        parallelChunks(threads, threads: threads) { parts in     // one share of the columns per thread
+            for part in parts {
+                let first = blocks * part / threads * 32, end = min(n, blocks * (part + 1) / threads * 32)
+                if end > first { body(first, end - first, scratch + part * scratchFloats) }
             }
         }
     }

@@ -155,9 +155,8 @@ public struct Conv2D: Sendable {
         let ld = inner ? n * plane : np                              // row length of the output (and of an in-place input)
         let pointwiseInPlace = isPointwise && direct                 // the input is already the columns
         // bfloat16 reads the windows straight into its rounded panels: no column buffer.
-        let windows = bfloat16Weights != nil && groups == 1 && !pointwiseInPlace
-            ? ConvolutionSource(x, layout: layout, first: 0, frames: frames, n: n, channels: cin, g) : nil
-        let fused = windows?.fitsInt32 ?? false
+        let fused = bfloat16Weights != nil && groups == 1 && !pointwiseInPlace
+            && ConvolutionSource(x, layout: layout, first: 0, frames: frames, n: n, channels: cin, g).fitsInt32
         let cols = pointwiseInPlace || fused ? nil : workspace.buffer(.columns, count: cin * taps * np)  // (Cin·kH·kW, frames·P)
         let product = direct ? nil : workspace.buffer(.product, count: cout * np)               // (Cout, N·P)
         weight.data.withUnsafeBufferPointer { pw in

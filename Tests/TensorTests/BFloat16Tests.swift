@@ -36,6 +36,29 @@ func referenceBFloat16Product(m: Int, n: Int, k: Int, a: [Float], b: [Float], ld
 @Suite struct BFloat16Tests {
     static var paths: [BFloat16GEMM.Path] { BFloat16GEMM.amxUsable ? [.portable, .amx] : [.portable] }
 
+    /// `BFloat16GEMM.multiply` of `packed` by b (k, n; row length ldb) into a fresh (rows, ldc)
+    /// array filled with `fill`, optionally finishing with bias, residual (rows, ldc) and activation.
+    static func product(_ packed: BFloat16Matrix, b: [Float], ldb: Int, n: Int, ldc: Int, fill: Float = 0,
+                        finishing: (bias: [Float], residual: [Float], activation: Activation)? = nil,
+                        threads: Int, path: BFloat16GEMM.Path) -> [Float] {
+        var c = [Float](repeating: fill, count: packed.rows * ldc)
+        b.withUnsafeBufferPointer { pb in
+            c.withUnsafeMutableBufferPointer { pc in
+                func run(_ epilogue: ProductEpilogue?) {
+                    BFloat16GEMM.multiply(packed, b: pb.baseAddress!, ldb: ldb, n: n, c: pc.baseAddress!, ldc: ldc,
+                                          finishing: epilogue, workspace: Workspace(threadCount: threads), path: path)
+                }
+                guard let f = finishing else { return run(nil) }
+                f.bias.withUnsafeBufferPointer { pbias in
+                    f.residual.withUnsafeBufferPointer { pres in
+                        run(ProductEpilogue(bias: pbias.baseAddress!, residual: pres.baseAddress!, activation: f.activation))
+                    }
+                }
+            }
+        }
+        return c
+    }
+
     @Test func roundingIsToNearestEven() {
         let ulp: Float = 0x1p-7                          // bfloat16's spacing just above 1
         let cases: [(Float, Float)] = [
@@ -80,13 +103,7 @@ func referenceBFloat16Product(m: Int, n: Int, k: Int, a: [Float], b: [Float], ld
         for path in Self.paths {
             for threads in [1, 2] {
                 let sentinel: Float = -7
-                var c = [Float](repeating: sentinel, count: m * ldc)
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        BFloat16GEMM.multiply(packed, b: pb.baseAddress!, ldb: ldb, n: n, c: pc.baseAddress!, ldc: ldc,
-                                              workspace: Workspace(threadCount: threads), path: path)
-                    }
-                }
+                let c = Self.product(packed, b: b, ldb: ldb, n: n, ldc: ldc, fill: sentinel, threads: threads, path: path)
                 let inside = (0..<m).flatMap { i in c[(i * ldc)..<(i * ldc + n)] }
                 expected.check(Tensor(shape: [m, n], data: inside))
                 let outside = (0..<m).flatMap { i in c[(i * ldc + n)..<(i * ldc + ldc)] }
@@ -119,14 +136,9 @@ func referenceBFloat16Product(m: Int, n: Int, k: Int, a: [Float], b: [Float], ld
         let packed = BFloat16Matrix(a, rows: m, depth: k)
         for path in Self.paths {
             for threads in [1, 2] {
+                let viaColumns = Self.product(packed, b: cols, ldb: np, n: np, ldc: np, threads: threads, path: path)
+                var viaWindows = [Float](repeating: 0, count: m * np)
                 let workspace = Workspace(threadCount: threads)
-                var viaColumns = [Float](repeating: 0, count: m * np), viaWindows = viaColumns
-                cols.withUnsafeBufferPointer { pc in
-                    viaColumns.withUnsafeMutableBufferPointer { out in
-                        BFloat16GEMM.multiply(packed, b: pc.baseAddress!, ldb: np, n: np, c: out.baseAddress!, ldc: np,
-                                              workspace: workspace, path: path)
-                    }
-                }
                 x.withUnsafeBufferPointer { px in
                     viaWindows.withUnsafeMutableBufferPointer { out in
                         let source = ConvolutionSource(px.baseAddress!, layout: layout, first: 0, frames: n, n: n, channels: channels, g)
@@ -149,23 +161,9 @@ func referenceBFloat16Product(m: Int, n: Int, k: Int, a: [Float], b: [Float], ld
         let packed = BFloat16Matrix(a, rows: m, depth: k)
         for path in Self.paths {
             for threads in [1, 2] {
-                let workspace = Workspace(threadCount: threads)
-                var plain = [Float](repeating: 0, count: m * ldc), finished = plain
-                b.withUnsafeBufferPointer { pb in
-                    plain.withUnsafeMutableBufferPointer { out in
-                        BFloat16GEMM.multiply(packed, b: pb.baseAddress!, ldb: n, n: n, c: out.baseAddress!, ldc: ldc,
-                                              workspace: workspace, path: path)
-                    }
-                    bias.withUnsafeBufferPointer { pbias in
-                        residual.withUnsafeBufferPointer { pres in
-                            finished.withUnsafeMutableBufferPointer { out in
-                                let finishing = ProductEpilogue(bias: pbias.baseAddress!, residual: pres.baseAddress!, activation: activation)
-                                BFloat16GEMM.multiply(packed, b: pb.baseAddress!, ldb: n, n: n, c: out.baseAddress!, ldc: ldc,
-                                                      finishing: finishing, workspace: workspace, path: path)
-                            }
-                        }
-                    }
-                }
+                let plain = Self.product(packed, b: b, ldb: n, n: n, ldc: ldc, threads: threads, path: path)
+                let finished = Self.product(packed, b: b, ldb: n, n: n, ldc: ldc, finishing: (bias, residual, activation),
+                                            threads: threads, path: path)
                 var expected = plain
                 for i in 0..<m {
                     for j in 0..<n { expected[i * ldc + j] = activation(plain[i * ldc + j] + bias[i] + residual[i * ldc + j]) }
