@@ -185,35 +185,48 @@ static conv_row conv_row_at(const ck_conv_source *s, size_t row, size_t k) {
 }
 
 /// 16 columns of row `r` (zero outside the input and past the panel). `run` ≥ 0 when the 16
-/// columns read consecutive input addresses starting there (stride 1, one output row): then one
-/// masked load does (masked-off lanes never touch memory); otherwise a masked gather.
-__attribute__((target("avx512f,avx512bw")))
+/// columns read evenly spaced input addresses (one output row), encoded as start·2 + step − 1:
+/// step 1 (stride 1) is one masked load, step 2 (stride 2) two masked loads of the even
+/// elements, compressed; masked-off lanes never touch memory. Otherwise a masked gather.
+__attribute__((target("avx512f,avx512bw,bmi2")))
 static __m512 gather_row(const ck_conv_source *s, conv_row r, __m512i offset, __m512i y0, __m512i x0, int64_t run) {
     if (!r.plane) return _mm512_setzero_ps();
     __m512i iy = _mm512_add_epi32(y0, _mm512_set1_epi32(r.ky)), ix = _mm512_add_epi32(x0, _mm512_set1_epi32(r.kx));
     // 0 ≤ i < extent as one unsigned comparison.
     __mmask16 inside = _mm512_cmplt_epu32_mask(iy, _mm512_set1_epi32(s->height))
                      & _mm512_cmplt_epu32_mask(ix, _mm512_set1_epi32(s->width));
-    if (run >= 0) return _mm512_maskz_loadu_ps(inside, r.plane + run + r.tap);
+    if (run >= 0) {
+        const float *start = r.plane + (run >> 1) + r.tap;
+        if (!(run & 1)) return _mm512_maskz_loadu_ps(inside, start);
+        // Lane i reads element 2i of the 32 from start: load only the even ones, then gather them.
+        const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+        __m512 lo = _mm512_maskz_loadu_ps((__mmask16)_pdep_u32(inside & 0xFFu, 0x5555u), start);
+        __m512 hi = _mm512_maskz_loadu_ps((__mmask16)_pdep_u32(inside >> 8, 0x5555u), start + 16);
+        return _mm512_permutex2var_ps(lo, evens, hi);
+    }
     __m512i index = _mm512_add_epi32(offset, _mm512_set1_epi32(r.tap));
     return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, index, r.plane, 4);
 }
 
-__attribute__((target("avx512f,avx512bw,avx512bf16")))
+__attribute__((target("avx512f,avx512bw,avx512bf16,bmi2")))
 static void pack_conv_avx512(const ck_conv_source *s, size_t k, size_t k0, size_t depth, size_t n0, size_t nb,
                              size_t nbp, uint16_t *panel, int32_t *table) {
     int32_t *offset = table, *y0 = table + nbp, *x0 = table + 2 * nbp;
     column_table(s, n0, nb, nbp, offset, y0, x0);
     const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8,
                                                 23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
-    // Per 16-column group: the start of its consecutive input addresses, or −1 (gather).
-    // Groups are at most 1024 / 16; the run starts live after the column table.
+    // Per 16-column group: its evenly spaced input addresses as start·2 + step − 1 (step 1 or
+    // 2), or −1 (gather). Groups are at most 1024 / 16; the runs live after the column table.
     int64_t *runs = (int64_t *)(x0 + nbp);
     const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
     for (size_t j = 0; j < nbp; j += TILE_ROWS) {
-        __m512i off = _mm512_loadu_si512(offset + j);
-        int consecutive = _mm512_cmpeq_epi32_mask(off, _mm512_add_epi32(_mm512_set1_epi32(offset[j]), iota)) == 0xFFFF;
-        runs[j / TILE_ROWS] = consecutive && j + TILE_ROWS <= nb ? (int64_t)offset[j] : -1;
+        runs[j / TILE_ROWS] = -1;
+        if (j + TILE_ROWS > nb || offset[j] < 0) continue;
+        __m512i off = _mm512_loadu_si512(offset + j), first = _mm512_set1_epi32(offset[j]);
+        for (int step = 1; step <= 2; step++) {
+            __m512i spaced = _mm512_add_epi32(first, _mm512_mullo_epi32(iota, _mm512_set1_epi32(step)));
+            if (_mm512_cmpeq_epi32_mask(off, spaced) == 0xFFFF) runs[j / TILE_ROWS] = (int64_t)offset[j] * 2 + step - 1;
+        }
     }
     // Rows outer: each input plane is read front to back while the panel (in L2) is written.
     for (size_t r0 = 0; r0 < depth; r0 += 2) {
@@ -266,29 +279,31 @@ static float finish_value(const ck_epilogue *ep, float sum, size_t row, const fl
     }
 }
 
-/// Writes a finished 16×16 tile (sums in `tile`, row-major) to C rows row.., columns col..,
-/// clipped to m × n; the residual has C's layout.
+/// Finishes C rows row..row+rows, columns col..col+cols in place (sums already stored there);
+/// the residual has C's layout. Run on a block just written, while it is still in L2, so the
+/// residual and C are read as long rows rather than tile by tile.
 __attribute__((target("avx512f")))
-static void finish_tile(const ck_epilogue *ep, const float *tile, size_t row, size_t col, size_t m, size_t n,
-                        float *c, size_t ldc) {
-    if (row >= m || col >= n) return;
-    size_t rows = m - row < TILE_ROWS ? m - row : TILE_ROWS, cols = n - col < TILE_ROWS ? n - col : TILE_ROWS;
-    __mmask16 mask = (__mmask16)((1u << cols) - 1u);
+static void finish_block(const ck_epilogue *ep, size_t row, size_t rows, size_t col, size_t cols, float *c, size_t ldc) {
     const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f), slope = _mm512_set1_ps(ep->slope);
-    for (size_t r = 0; r < rows; r++) {
-        size_t at = (row + r) * ldc + col;
-        __m512 v = _mm512_add_ps(_mm512_loadu_ps(tile + r * TILE_ROWS), _mm512_set1_ps(ep->bias ? ep->bias[row + r] : 0.0f));
-        if (ep->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->residual + at));
-        switch (ep->activation) {
-        case CK_ACTIVATION_RELU: v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v); break;
-        case CK_ACTIVATION_RELU6:
-            v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v);
-            v = _mm512_mask_mov_ps(six, _mm512_cmp_ps_mask(v, six, _CMP_LT_OQ), v);
-            break;
-        case CK_ACTIVATION_LEAKY_RELU: v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, slope); break;
-        default: break;
+    for (size_t r = row; r < row + rows; r++) {
+        const __m512 bias = _mm512_set1_ps(ep->bias ? ep->bias[r] : 0.0f);
+        for (size_t j = col; j < col + cols; j += TILE_ROWS) {
+            size_t count = col + cols - j < TILE_ROWS ? col + cols - j : TILE_ROWS;
+            __mmask16 mask = (__mmask16)((1u << count) - 1u);
+            size_t at = r * ldc + j;
+            __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, c + at), bias);
+            if (ep->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->residual + at));
+            switch (ep->activation) {
+            case CK_ACTIVATION_RELU: v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v); break;
+            case CK_ACTIVATION_RELU6:
+                v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v);
+                v = _mm512_mask_mov_ps(six, _mm512_cmp_ps_mask(v, six, _CMP_LT_OQ), v);
+                break;
+            case CK_ACTIVATION_LEAKY_RELU: v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, slope); break;
+            default: break;
+            }
+            _mm512_mask_storeu_ps(c + at, mask, v);
         }
-        _mm512_mask_storeu_ps(c + at, mask, v);
     }
 }
 
@@ -392,23 +407,14 @@ static void gemm_amx(size_t m, size_t n, size_t k, const uint16_t *packed, const
                         _tile_dpbf16ps(2, 5, 6);
                         _tile_dpbf16ps(3, 5, 7);
                     }
-                    if (ep && k0 + kc >= kp) {
-                        // Last depth block: finish through the bounce tile (bias, residual, activation).
-                        _tile_stored(0, bounce, TILE_ROWS * sizeof(float));
-                        finish_tile(ep, bounce, row, cc, m, n, c, ldc);
-                        _tile_stored(1, bounce, TILE_ROWS * sizeof(float));
-                        finish_tile(ep, bounce, row, cc + TILE_ROWS, m, n, c, ldc);
-                        _tile_stored(2, bounce, TILE_ROWS * sizeof(float));
-                        finish_tile(ep, bounce, row + TILE_ROWS, cc, m, n, c, ldc);
-                        _tile_stored(3, bounce, TILE_ROWS * sizeof(float));
-                        finish_tile(ep, bounce, row + TILE_ROWS, cc + TILE_ROWS, m, n, c, ldc);
-                    } else {
-                        STORE_TILE(0, row, cc);
-                        STORE_TILE(1, row, cc + TILE_ROWS);
-                        STORE_TILE(2, row + TILE_ROWS, cc);
-                        STORE_TILE(3, row + TILE_ROWS, cc + TILE_ROWS);
-                    }
+                    STORE_TILE(0, row, cc);
+                    STORE_TILE(1, row, cc + TILE_ROWS);
+                    STORE_TILE(2, row + TILE_ROWS, cc);
+                    STORE_TILE(3, row + TILE_ROWS, cc + TILE_ROWS);
                 }
+                // Last depth block: finish this row block's share of the panel (bias, residual,
+                // activation) in place, once its tiles are stored and while it is in L2.
+                if (ep && k0 + kc >= kp && row < m) finish_block(ep, row, m - row < BLOCK ? m - row : BLOCK, n0, nb, c, ldc);
             }
         }
     }
