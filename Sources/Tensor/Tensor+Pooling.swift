@@ -1,8 +1,16 @@
+internal import CKernels
+
 /// Max-pooling over NCHW, as PyTorch's `nn.MaxPool2d` (dilation 1, floor mode): padded positions
 /// never win. x (N, C, H, W) → (N, C, OH, OW), OH = (H + 2·padding − kernel)/stride + 1.
 ///
 ///     let y = maxPool2d(x /*(N, 64, 112, 112)*/, kernel: 3, stride: 2, padding: 1)   // (N, 64, 56, 56)
 public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int, padding: Int = 0) -> Tensor {
+    maxPool2d(x, kernel: kernel, stride: stride, padding: padding, instructionSet: .best)
+}
+
+/// As `maxPool2d(_:kernel:stride:padding:)` with the C kernel's instruction set chosen (tests
+/// run both). The corresponding C function is `ck_max_pool`.
+func maxPool2d(_ x: Tensor, kernel: Int, stride: Int, padding: Int, instructionSet: ChannelsLast.InstructionSet) -> Tensor {
     let (n, c, h, w) = x.nchw("maxPool2d")
     precondition(kernel >= 1 && stride >= 1 && padding >= 0 && 2 * padding <= kernel,
                  "maxPool2d: kernel \(kernel), stride \(stride), padding \(padding)")
@@ -10,27 +18,11 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int, padding: Int = 0) -
                            padding: Padding2D(padding))
     let (oh, ow) = (g.outHeight, g.outWidth)
     precondition(oh >= 1 && ow >= 1, "maxPool2d: \(h)×\(w) input too small for kernel \(kernel)")
+    precondition(w * stride < Int(Int32.max) / 2, "maxPool2d: rows of \(w) are too wide")
     var y = Tensor(uninitializedShape: [n, c, oh, ow])
     x.data.withUnsafeBufferPointer { px in
         y.data.withUnsafeMutableBufferPointer { py in
-            for plane in 0..<(n * c) {
-                let input = px.baseAddress! + plane * h * w   // (H, W)
-                let output = py.baseAddress! + plane * oh * ow  // (OH, OW)
-                for oy in 0..<oh {
-                    let row = output + oy * ow
-                    row.update(repeating: -.infinity, count: ow)
-                    for ky in 0..<kernel {
-                        let iy = oy * stride - padding + ky
-                        guard iy >= 0 && iy < h else { continue }
-                        for kx in 0..<kernel {
-                            let src = input + iy * w + kx - padding  // input at ox = 0
-                            for ox in indices(ow, stride: stride, offset: kx - padding, landingIn: w) {
-                                row[ox] = max(row[ox], src[ox * stride])
-                            }
-                        }
-                    }
-                }
-            }
+            ck_max_pool(instructionSet.c, px.baseAddress!, n * c, h, w, kernel, stride, padding, py.baseAddress!, oh, ow)
         }
     }
     return y

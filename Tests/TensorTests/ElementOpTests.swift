@@ -2,12 +2,20 @@ import Testing
 @testable import Tensor
 
 @Suite struct PoolingAndLayoutTests {
-    @Test(arguments: [(3, 2, 1, 13, 11), (2, 2, 0, 8, 9), (3, 1, 1, 6, 5)])
+    /// (kernel, stride, padding, height, width): ResNet's 3×3 / 2 on rows wider than 16 outputs
+    /// (full vectors and a tail), stride 1 and 3, no padding.
+    @Test(arguments: [(3, 2, 1, 13, 11), (2, 2, 0, 8, 9), (3, 1, 1, 6, 5), (3, 2, 1, 9, 70), (3, 1, 1, 5, 37), (3, 3, 1, 10, 52)])
     func maxPoolMatchesReference(_ c: (Int, Int, Int, Int, Int)) {
         var rng = SeededRandom(seed: UInt64(c.3 * c.4))
-        let x = rng.tensor([2, 3, c.3, c.4])
-        // Exact: a max selects one input value.
-        #expect(maxPool2d(x, kernel: c.0, stride: c.1, padding: c.2) == referenceMaxPool(x, kernel: c.0, stride: c.1, padding: c.2))
+        var x = rng.tensor([2, 3, c.3, c.4])
+        for i in stride(from: 0, to: x.count, by: 7) { x.data[i] = i % 2 == 0 ? 0 : -0.0 }  // ties between signed zeros
+        let expected = referenceMaxPool(x, kernel: c.0, stride: c.1, padding: c.2)
+        for instructionSet in ChannelsLast.InstructionSet.allCases where instructionSet.isSupported {
+            let y = maxPool2d(x, kernel: c.0, stride: c.1, padding: c.2, instructionSet: instructionSet)
+            // Exact, bit for bit: a max selects one input value, ties the same one.
+            #expect(y.shape == expected.shape)
+            #expect(y.data.map(\.bitPattern) == expected.data.map(\.bitPattern), "\(instructionSet)")
+        }
     }
 
     @Test func maxPoolIgnoresPaddingEvenWhenAllNegative() {

@@ -47,6 +47,14 @@ void ck_depthwise_conv(ck_isa isa, const float *input, size_t n, size_t h, size_
                        size_t stride, size_t pad_top, size_t pad_left,
                        float lo, float hi, float *out, size_t out_h, size_t out_w);
 
+// MARK: Max-pooling
+
+/// Max-pooling of `planes` planes (h, w) into (out_h, out_w) each, square `kernel`, `stride`,
+/// `padding` on every side, dilation 1: taps outside the input never win; each output takes its
+/// taps in (ky, kx) order, replacing the running value (from −∞) when `tap >= best`.
+void ck_max_pool(ck_isa isa, const float *input, size_t planes, size_t h, size_t w, size_t kernel, size_t stride,
+                 size_t padding, float *out, size_t out_h, size_t out_w);
+
 // MARK: bfloat16 GEMM
 
 /// How `ck_bf16_gemm` computes: plain C, or Intel AMX tiles (TDPBF16PS).
