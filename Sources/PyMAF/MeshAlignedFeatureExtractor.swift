@@ -105,8 +105,14 @@ struct MeshAlignedFeatureExtractor {
         }
     }
 
+    /// Slope 0.01 below zero; written as a select so the loop vectorizes.
     private static func leakyReLU(_ x: inout [Float]) {
-        for i in x.indices where x[i] < 0 { x[i] *= 0.01 }
+        x.withUnsafeMutableBufferPointer { x in
+            for i in x.indices {
+                let v = x[i]
+                x[i] = v < 0 ? v * 0.01 : v
+            }
+        }
     }
 }
 

@@ -13,6 +13,10 @@ public func gridSample(_ x: Tensor, points: Tensor, layout: ActivationLayout = .
                  "gridSample: points must be (\(n), P, 2), got \(points.shape)")
     let p = points.shape[1]
     var y = Tensor(uninitializedShape: [n, c, p])
+    // Per point: its four corners' flat offsets and weights, a weight of 0 where a corner lies
+    // outside. Worked out once per frame, then each channel plane (in cache) samples every point.
+    var offsets = [(Int, Int, Int, Int)](repeating: (0, 0, 0, 0), count: p)
+    var weights = [(Float, Float, Float, Float)](repeating: (0, 0, 0, 0), count: p)
     x.data.withUnsafeBufferPointer { px in
         points.data.withUnsafeBufferPointer { pp in
             y.data.withUnsafeMutableBufferPointer { py in
@@ -22,9 +26,8 @@ public func gridSample(_ x: Tensor, points: Tensor, layout: ActivationLayout = .
                         let fx = (gx + 1) / 2 * Float(w - 1), fy = (gy + 1) / 2 * Float(h - 1)
                         let x0f = fx.rounded(.down), y0f = fy.rounded(.down)
                         let tx = fx - x0f, ty = fy - y0f
-                        // Corner weights and flat offsets, a weight of 0 where the corner lies outside.
-                        var offsets = (0, 0, 0, 0)
-                        var weights: (Float, Float, Float, Float) = (0, 0, 0, 0)
+                        offsets[j] = (0, 0, 0, 0)
+                        weights[j] = (0, 0, 0, 0)
                         if x0f.isFinite && y0f.isFinite && abs(x0f) < 1e9 && abs(y0f) < 1e9 {
                             let x0 = Int(x0f), y0 = Int(y0f)
                             func corner(_ yy: Int, _ xx: Int, _ wt: Float) -> (Int, Float) {
@@ -32,13 +35,20 @@ public func gridSample(_ x: Tensor, points: Tensor, layout: ActivationLayout = .
                             }
                             let a = corner(y0, x0, (1 - tx) * (1 - ty)), b = corner(y0, x0 + 1, tx * (1 - ty))
                             let cc = corner(y0 + 1, x0, (1 - tx) * ty), d = corner(y0 + 1, x0 + 1, tx * ty)
-                            offsets = (a.0, b.0, cc.0, d.0)
-                            weights = (a.1, b.1, cc.1, d.1)
+                            offsets[j] = (a.0, b.0, cc.0, d.0)
+                            weights[j] = (a.1, b.1, cc.1, d.1)
                         }
-                        for ch in 0..<c {
-                            let plane = px.baseAddress! + layout.plane(frame: i, channel: ch, frames: n, channels: c) * h * w
-                            py[(i * c + ch) * p + j] = plane[offsets.0] * weights.0 + plane[offsets.1] * weights.1
-                                + plane[offsets.2] * weights.2 + plane[offsets.3] * weights.3
+                    }
+                    offsets.withUnsafeBufferPointer { po in
+                        weights.withUnsafeBufferPointer { pw in
+                            for ch in 0..<c {
+                                let plane = px.baseAddress! + layout.plane(frame: i, channel: ch, frames: n, channels: c) * h * w
+                                let out = py.baseAddress! + (i * c + ch) * p   // (P)
+                                for j in 0..<p {
+                                    let (o, wt) = (po[j], pw[j])
+                                    out[j] = plane[o.0] * wt.0 + plane[o.1] * wt.1 + plane[o.2] * wt.2 + plane[o.3] * wt.3
+                                }
+                            }
                         }
                     }
                 }
