@@ -72,7 +72,7 @@ extension PipelineRun {
                 } else {
                     encoder = try VideoEncoder(
                         url: folder.appendingPathComponent("\(name)_result.mp4"), width: size.width, height: size.height,
-                        frameRate: info.fps)
+                        frameRate: info.fps, options: VideoEncoder.Options(quality: c.videoQuality, preset: c.videoPreset))
                 }
             }
             return RenderStage(

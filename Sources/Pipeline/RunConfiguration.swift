@@ -4,6 +4,7 @@ import Foundation
 import PersonTracking
 import Render
 import Smoothing
+import VideoIO
 
 /// Everything one run needs to know, built by the command line (or a test) and validated once.
 ///
@@ -109,6 +110,10 @@ public struct RunConfiguration: Sendable, Equatable {
     public var render = true
     /// `--sideview`, `--empty_bg`, `--with_raw`, `--render_ratio`.
     public var renderSettings = RenderSettings()
+    /// `--video_preset`, `--video_crf`: how `NAME_result.mp4` is encoded (x264 preset and CRF;
+    /// MPEG-4 Part 2 when this FFmpeg lacks libx264 uses only the quality).
+    public var videoPreset: VideoEncoder.Preset = .superfast
+    public var videoQuality: Int?
     /// `--save_obj`: one OBJ per person per frame.
     public var saveOBJ = false
     /// `--recon_result_file`: render from a saved `output.pkl` instead of regressing.
@@ -154,6 +159,7 @@ public struct RunConfiguration: Sendable, Equatable {
         if !(renderSettings.renderRatio > 0 && renderSettings.renderRatio <= 4) {
             throw bad("--render_ratio must be in (0, 4] (got \(renderSettings.renderRatio))")
         }
+        if let videoQuality, !(0...51).contains(videoQuality) { throw bad("--video_crf must be in 0…51 (got \(videoQuality))") }
         if let range = frameRange, range.lowerBound < 0 { throw bad("--frames must start at frame 0 or later") }
         if let threads, threads < 1 { throw bad("--threads must be at least 1 (got \(threads))") }
         if let smoothing, !((smoothing.minCutoff ?? 1) > 0 && (smoothing.beta ?? 0) >= 0 && (smoothing.derivativeCutoff ?? 1) > 0) {

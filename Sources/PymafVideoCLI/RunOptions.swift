@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import VideoIO
 import Smoothing
 import Tensor
 
@@ -57,6 +58,14 @@ struct RunOptions: ParsableArguments {
     var reconstructionFile: String?
 
     // MARK: The product's own
+
+    @Option(name: .customLong("video_preset"), help: ArgumentHelp(
+        "x264 preset of NAME_result.mp4: \(VideoEncoder.Preset.allCases.map(\.rawValue).joined(separator: ", ")). Faster presets take less CPU time per frame and write larger files.",
+        valueName: "preset"))
+    var videoPreset: VideoEncoder.Preset = .superfast
+
+    @Option(name: .customLong("video_crf"), help: "x264 constant rate factor of NAME_result.mp4, 0–51: lower is better and larger (default 18, near-lossless).")
+    var videoCRF: Int?
 
     @Option(help: ArgumentHelp(
         "Only frames A through B, 0-based, inclusive, numbered as in the full video ('A:' to the end, ':B' from the start).",
@@ -155,6 +164,8 @@ struct RunOptions: ParsableArguments {
         configuration.renderSettings.emptyBackground = emptyBackground
         configuration.renderSettings.sideView = sideview
         configuration.renderSettings.renderRatio = renderRatio
+        configuration.videoPreset = videoPreset
+        configuration.videoQuality = videoCRF
         configuration.saveOBJ = saveOBJ
         configuration.reconstructionFile = reconstructionFile.map(fileURL)
         configuration.mattes = mattes
@@ -196,3 +207,4 @@ struct RunOptions: ParsableArguments {
 }
 
 extension Precision: ExpressibleByArgument {}
+extension VideoEncoder.Preset: ExpressibleByArgument {}

@@ -28,7 +28,7 @@ extension VideoEncoder {
         let ticks = ticksPerSecond(frameRate: frameRate)
         configure(
             codec.pointer, width: evenWidth, height: evenHeight, frameRate: frameRate,
-            ticksPerSecond: ticks, encoderName: name, quality: options.quality)
+            ticksPerSecond: ticks, encoderName: name, quality: options.quality, preset: options.preset)
         if output.pointer.pointee.oformat.pointee.flags & cffmpeg_format_flag_globalheader() != 0 {
             codec.pointer.pointee.flags |= cffmpeg_codec_flag_global_header()
         }
@@ -80,7 +80,7 @@ extension VideoEncoder {
 
     static func configure(
         _ context: UnsafeMutablePointer<AVCodecContext>, width: Int, height: Int, frameRate: Double,
-        ticksPerSecond: Int64, encoderName: String, quality: Int?
+        ticksPerSecond: Int64, encoderName: String, quality: Int?, preset: Preset
     ) {
         context.pointee.width = Int32(width)
         context.pointee.height = Int32(height)
@@ -94,7 +94,7 @@ extension VideoEncoder {
         context.pointee.color_primaries = AVCOL_PRI_BT709
         context.pointee.color_trc = AVCOL_TRC_BT709
         if encoderName == "libx264" {
-            _ = av_opt_set(context.pointee.priv_data, "preset", "veryfast", 0)
+            _ = av_opt_set(context.pointee.priv_data, "preset", preset.rawValue, 0)
             _ = av_opt_set(context.pointee.priv_data, "crf", String(quality ?? 18), 0)
         } else {
             context.pointee.flags |= cffmpeg_codec_flag_qscale()

@@ -24,17 +24,26 @@ public final class VideoEncoder {
         case mpeg4
     }
 
+    /// x264's speed presets, fastest first: a faster preset spends less CPU time per frame and
+    /// writes a larger file at the same CRF. MPEG-4 Part 2 ignores it.
+    public enum Preset: String, Sendable, Equatable, CaseIterable {
+        case ultrafast, superfast, veryfast, faster, fast, medium, slow, slower, veryslow
+    }
+
     public struct Options: Sendable, Equatable {
         public var codec: Codec
         /// Quality: the x264 CRF (0–51, lower is better; default 18, visually near-lossless) or,
         /// for MPEG-4 Part 2, the quantiser scale (2–31; default 3).
         public var quality: Int?
+        /// The x264 preset (default superfast).
+        public var preset: Preset
         /// Clockwise rotation (0, 90, 180, 270) players should apply, stored as the display matrix.
         public var displayRotation: Int
 
-        public init(codec: Codec = .automatic, quality: Int? = nil, displayRotation: Int = 0) {
+        public init(codec: Codec = .automatic, quality: Int? = nil, preset: Preset = .superfast, displayRotation: Int = 0) {
             self.codec = codec
             self.quality = quality
+            self.preset = preset
             self.displayRotation = displayRotation
         }
     }

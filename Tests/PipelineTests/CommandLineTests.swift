@@ -45,6 +45,10 @@ import VideoIO
         #expect(badShape.status == 2 && badShape.standardError.contains("--shape"))
         let badCutoff = try Self.run(["--vid_file", TestMaterial.runner.path, "--min_cutoff", "-1"])
         #expect(badCutoff.status == 2 && badCutoff.standardError.contains("--min_cutoff"))
+        let badQuality = try Self.run(["--vid_file", TestMaterial.runner.path, "--video_crf", "60"])
+        #expect(badQuality.status == 2 && badQuality.standardError.contains("--video_crf"))
+        let badPreset = try Self.run(["--vid_file", TestMaterial.runner.path, "--video_preset", "turbo"])
+        #expect(badPreset.status == 2 && badPreset.standardError.contains("--video_preset"))
     }
 
     @Test func unreadableInputExitsWith3() throws {
@@ -85,12 +89,13 @@ import VideoIO
                      "--no_render", "--with_raw", "--empty_bg", "--sideview", "--render_ratio", "--save_obj",
                      "--recon_result_file", "--data_dir", "--frames", "--smooth", "--export", "--mattes", "--bbox_file",
                      "--threads", "--precision", "--quiet", "--min_cutoff", "--beta", "--shape", "--max_people",
-                     "--min_track_frames", "--detection_threshold", "--missing", "--bbox_scale"] {
+                     "--min_track_frames", "--detection_threshold", "--missing", "--bbox_scale", "--video_preset", "--video_crf"] {
             #expect(text.contains(flag), "\(flag) missing from --help")
         }
         // Help text wraps at the terminal's width: compare with runs of white space collapsed.
         let flat = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(flat.contains("(default: output)") && flat.contains("(default: 8)") && flat.contains("(values: float32, bfloat16; default: float32)"))
+        #expect(flat.contains("default: superfast"))
     }
 
     /// `--precision bfloat16` reaches the network and run.json; without Intel AMX the run says

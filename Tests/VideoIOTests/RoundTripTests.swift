@@ -44,6 +44,21 @@ import Testing
         }())
     }
 
+    /// The preset and CRF reach x264: it records the settings it ran with in the stream
+    /// (`subme` is 0 for ultrafast, 1 for superfast, 2 for veryfast; `cabac` is off only in
+    /// ultrafast), and every preset's file decodes.
+    @Test(arguments: [(VideoEncoder.Preset.ultrafast, "subme=0", "cabac=0"), (.superfast, "subme=1", "cabac=1"),
+                      (.veryfast, "subme=2", "cabac=1")])
+    func presetAndQualityReachX264(_ c: (VideoEncoder.Preset, String, String)) throws {
+        let folder = try TestMaterial.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clip = folder.appendingPathComponent("\(c.0.rawValue).mp4")
+        try TestMaterial.writeClip(clip, times: (0..<6).map { Double($0) / 12 }, options: .init(codec: .h264, quality: 23, preset: c.0))
+        let text = String(decoding: try Data(contentsOf: clip), as: UTF8.self)
+        #expect(text.contains(c.1) && text.contains(c.2) && text.contains("crf=23.0"), "\(c.0)")
+        #expect(try TestMaterial.decodeAll(VideoDecoder(url: clip)).count == 6)
+    }
+
     @Test func variableFrameRateTimesComeFromTimestamps() throws {
         let folder = try TestMaterial.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
