@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // SHA-256 of the input and checkpoint for run.json (BoringSSL's, with the CPU's SHA instructions).
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -42,7 +44,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "VideoIO", "Tensor", "ModelIO", "BodyModel", "PyMAF", "PersonTracking",
-                "Smoothing", "Export", "Render", "DemoAssets",
+                "Smoothing", "Export", "Render", "DemoAssets", .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]
         ),

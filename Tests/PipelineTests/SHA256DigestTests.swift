@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VideoIO
+import Pipeline
 
 @Suite struct SHA256DigestTests {
     /// FIPS 180-4 examples and a message spanning many blocks, fed in uneven pieces.
