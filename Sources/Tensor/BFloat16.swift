@@ -190,13 +190,20 @@ extension Optional where Wrapped == ProductEpilogue {
     /// The C form (residual moved `columnOffset` columns on), or NULL for none.
     func withC<R>(columnOffset: Int, _ body: (UnsafePointer<ck_epilogue>?) -> R) -> R {
         guard let e = self else { return body(nil) }
-        var c = ck_epilogue(bias: e.bias, residual: e.residual.map { $0 + columnOffset }, activation: CK_ACTIVATION_NONE, slope: 1)
-        switch e.activation {
-        case .none: break
-        case .relu: c.activation = CK_ACTIVATION_RELU
-        case .relu6: c.activation = CK_ACTIVATION_RELU6
-        case .leakyReLU(let slope): (c.activation, c.slope) = (CK_ACTIVATION_LEAKY_RELU, slope)
-        }
+        let activation = e.activation.c
+        var c = ck_epilogue(bias: e.bias, residual: e.residual.map { $0 + columnOffset }, activation: activation.kind, slope: activation.slope)
         return withUnsafePointer(to: &c) { body($0) }
+    }
+}
+
+extension Activation {
+    /// The C kernels' form: kind and slope (1 when unused).
+    var c: (kind: ck_activation, slope: Float) {
+        switch self {
+        case .none: (CK_ACTIVATION_NONE, 1)
+        case .relu: (CK_ACTIVATION_RELU, 1)
+        case .relu6: (CK_ACTIVATION_RELU6, 1)
+        case .leakyReLU(let slope): (CK_ACTIVATION_LEAKY_RELU, slope)
+        }
     }
 }

@@ -4,7 +4,9 @@
 /// Computed as stride² sub-pixel phases: the outputs (oy, ox) with oy ≡ py, ox ≡ px (mod stride)
 /// are an ordinary stride-1 convolution of the input with the taps ky ≡ py + padding (mod
 /// stride). Each phase is one im2col + sgemm over all frames, and its output pass writes
-/// straight into the interleaved output — no column buffer of Cout·kH·kW rows, no col2im.
+/// straight into the interleaved output — no column buffer of Cout·kH·kW rows, no col2im. At
+/// stride 2 with an even output the four phases' products are kept and each output row is
+/// written once, its two column phases interleaved (`ck_interleave_pair`).
 /// `converted(to: .bfloat16)` makes the GEMMs round to bfloat16 (`BFloat16GEMM`).
 ///
 ///     let up = ConvTranspose2D(weight: w /*(2048, 256, 4, 4)*/, bias: nil, stride: 2, padding: 1)
@@ -144,70 +146,106 @@ public struct ConvTranspose2D: Sendable {
         let cout = outChannels, s = stride, threads = workspace.threadCount
         let planeIn = h * w, plane = oh * ow
         out.prepare(shape: layout.shape(n: n, c: cout, h: oh, w: ow))
+        // Stride 2 with every phase the same size (even output): all four phases' products are
+        // kept, and each output row is written once, interleaving its two column phases.
+        let paired = s == 2 && phases.count == 4 && oh % 2 == 0 && ow % 2 == 0
         x.data.withUnsafeBufferPointer { px in
             bias.withUnsafeBufferPointer { pb in
                 out.data.withUnsafeMutableBufferPointer { po in
                     let x = px.baseAddress!, y = po.baseAddress!
+                    if paired {
+                        let (ohp, owp) = (oh / 2, ow / 2), planeP = ohp * owp
+                        let frames = n > 1 && planeP < Conv2D.batchedPlaneLimit ? n : 1
+                        let np = frames * planeP
+                        let products = workspace.buffer(.product, count: 4 * cout * np)  // (4 phases, Cout, frames·OHp·OWp)
+                        for first in Swift.stride(from: 0, to: n, by: frames) {
+                            for (i, phase) in phases.enumerated() {
+                                phaseProduct(phase, x, layout: layout, first: first, frames: frames, n: n, h: h, w: w,
+                                             ohp: ohp, owp: owp, workspace: workspace, into: products + i * cout * np)
+                            }
+                            // Output row 2a + py of frame j, channel c: phases (py, 0) and (py, 1), row a.
+                            parallelChunks(frames * cout, threads: threads) { range in
+                                for index in range {
+                                    let (j, c) = index.quotientAndRemainder(dividingBy: cout)
+                                    let dst = y + layout.plane(frame: first + j, channel: c, frames: n, channels: cout) * plane
+                                    for row in 0..<oh {
+                                        let (a, py) = row.quotientAndRemainder(dividingBy: 2)
+                                        let even = products + (2 * py * cout + c) * np + j * planeP + a * owp
+                                        interleavePair(even, even + cout * np, count: owp, bias: pb[c], activation: activation,
+                                                       into: dst + row * ow)
+                                    }
+                                }
+                            }
+                        }
+                        return
+                    }
                     for phase in phases {
                         // This phase's output grid: rows py, py+s, … < OH (OHp of them), likewise columns.
                         let (py, pxx) = (phase.rows.phase, phase.columns.phase)
                         let ohp = py < oh ? (oh - py + s - 1) / s : 0, owp = pxx < ow ? (ow - pxx + s - 1) / s : 0
                         let planeP = ohp * owp
                         guard planeP > 0 else { continue }
-                        let (ty, tx) = (phase.rows.kernelIndices.count, phase.columns.kernelIndices.count)
-                        let k = cin * ty * tx
-                        let batched = n > 1 && planeP < Conv2D.batchedPlaneLimit
-                        let frames = batched ? n : 1
+                        let frames = n > 1 && planeP < Conv2D.batchedPlaneLimit ? n : 1
                         let np = frames * planeP
-                        let g = WindowGeometry(height: h, width: w, kernelHeight: ty, kernelWidth: tx, stride: 1,
-                                               originY: phase.rows.first, originX: phase.columns.first,
-                                               outHeight: ohp, outWidth: owp)
-                        // bfloat16 reads the windows straight into its rounded panels: no column buffer.
-                        let fused = phase.bfloat16 != nil
-                            && ConvolutionSource(x, layout: layout, first: 0, frames: frames, n: n, channels: cin, g).fitsInt32
-                        let cols = fused ? nil : workspace.buffer(.columns, count: k * np)  // (Cin·Ty·Tx, frames·OHp·OWp)
                         let product = workspace.buffer(.product, count: cout * np)    // (Cout, frames·OHp·OWp)
-                        phase.weight.withUnsafeBufferPointer { pw in
-                            for first in Swift.stride(from: 0, to: n, by: frames) {
-                                if k > 0, fused, let packed = phase.bfloat16 {
-                                    let source = ConvolutionSource(x, layout: layout, first: first, frames: frames, n: n, channels: cin, g)
-                                    BFloat16GEMM.convolve(packed, source: source, c: product, ldc: np, workspace: workspace)
-                                } else if k > 0, let cols {
-                                    parallelChunks(frames * cin, threads: threads) { range in
-                                        for index in range {
-                                            let (j, c) = index.quotientAndRemainder(dividingBy: cin)
-                                            let source = layout.plane(frame: first + j, channel: c, frames: n, channels: cin)
-                                            im2col(plane: x + source * planeIn, g,
-                                                   into: cols + c * ty * tx * np + j * planeP, ld: np)
-                                        }
-                                    }
-                                    if let packed = phase.bfloat16 {
-                                        BFloat16GEMM.multiply(packed, b: cols, ldb: np, n: np, c: product, ldc: np,
-                                                              workspace: workspace)
-                                    } else {
-                                        BLAS.sgemm(m: cout, n: np, k: k, a: pw.baseAddress!, lda: k, b: cols, ldb: np,
-                                                   c: product, ldc: np)
-                                    }
-                                } else {
-                                    product.update(repeating: 0, count: cout * np)
-                                }
-                                // Interleave: product row c, frame j, (a, b) → y[j][c][a·s + py][b·s + px].
-                                parallelChunks(frames * cout, threads: threads) { range in
-                                    for index in range {
-                                        let (j, c) = index.quotientAndRemainder(dividingBy: cout)
-                                        let target = layout.plane(frame: first + j, channel: c, frames: n, channels: cout)
-                                        let dst = y + target * plane + py * ow + pxx
-                                        let src = product + c * np + j * planeP
-                                        for a in 0..<ohp {
-                                            epilogue(dst + a * s * ow, src + a * owp, count: owp, bias: pb[c], residual: nil,
-                                                     activation: activation, dstStride: s)
-                                        }
+                        for first in Swift.stride(from: 0, to: n, by: frames) {
+                            phaseProduct(phase, x, layout: layout, first: first, frames: frames, n: n, h: h, w: w,
+                                         ohp: ohp, owp: owp, workspace: workspace, into: product)
+                            // Interleave: product row c, frame j, (a, b) → y[j][c][a·s + py][b·s + px].
+                            parallelChunks(frames * cout, threads: threads) { range in
+                                for index in range {
+                                    let (j, c) = index.quotientAndRemainder(dividingBy: cout)
+                                    let target = layout.plane(frame: first + j, channel: c, frames: n, channels: cout)
+                                    let dst = y + target * plane + py * ow + pxx
+                                    let src = product + c * np + j * planeP
+                                    for a in 0..<ohp {
+                                        epilogue(dst + a * s * ow, src + a * owp, count: owp, bias: pb[c], residual: nil,
+                                                 activation: activation, dstStride: s)
                                     }
                                 }
                             }
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// One phase's product for frames first..<first+frames: product (Cout, frames·OHp·OWp) ←
+    /// weights (Cout, Cin·Ty·Tx) · the phase's windows of x (bias and activation not applied).
+    private func phaseProduct(_ phase: Phase, _ x: UnsafePointer<Float>, layout: ActivationLayout, first: Int, frames: Int, n: Int,
+                              h: Int, w: Int, ohp: Int, owp: Int, workspace: Workspace, into product: UnsafeMutablePointer<Float>) {
+        let cin = inChannels, cout = outChannels, threads = workspace.threadCount
+        let planeIn = h * w, planeP = ohp * owp, np = frames * planeP
+        let (ty, tx) = (phase.rows.kernelIndices.count, phase.columns.kernelIndices.count)
+        let k = cin * ty * tx
+        let g = WindowGeometry(height: h, width: w, kernelHeight: ty, kernelWidth: tx, stride: 1,
+                               originY: phase.rows.first, originX: phase.columns.first,
+                               outHeight: ohp, outWidth: owp)
+        guard k > 0 else {
+            product.update(repeating: 0, count: cout * np)
+            return
+        }
+        // bfloat16 reads the windows straight into its rounded panels: no column buffer.
+        if let packed = phase.bfloat16,
+           ConvolutionSource(x, layout: layout, first: 0, frames: frames, n: n, channels: cin, g).fitsInt32 {
+            let source = ConvolutionSource(x, layout: layout, first: first, frames: frames, n: n, channels: cin, g)
+            BFloat16GEMM.convolve(packed, source: source, c: product, ldc: np, workspace: workspace)
+            return
+        }
+        let cols = workspace.buffer(.columns, count: k * np)  // (Cin·Ty·Tx, frames·OHp·OWp)
+        parallelChunks(frames * cin, threads: threads) { range in
+            for index in range {
+                let (j, c) = index.quotientAndRemainder(dividingBy: cin)
+                let source = layout.plane(frame: first + j, channel: c, frames: n, channels: cin)
+                im2col(plane: x + source * planeIn, g, into: cols + c * ty * tx * np + j * planeP, ld: np)
+            }
+        }
+        if let packed = phase.bfloat16 {
+            BFloat16GEMM.multiply(packed, b: cols, ldb: np, n: np, c: product, ldc: np, workspace: workspace)
+        } else {
+            phase.weight.withUnsafeBufferPointer { pw in
+                BLAS.sgemm(m: cout, n: np, k: k, a: pw.baseAddress!, lda: k, b: cols, ldb: np, c: product, ldc: np)
             }
         }
     }

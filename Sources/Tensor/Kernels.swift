@@ -1,3 +1,5 @@
+internal import CKernels
+
 // Inner loops shared by the convolution ops: the GEMM epilogue and im2col.
 // All pointers are raw row-major storage; shapes are given in the comment of each function.
 
@@ -51,6 +53,17 @@ func epilogue(
             for i in 0..<count { dst[i * dstStride] = f(src[i] + bias) }
         }
     }
+}
+
+/// dst[2i] = activation(even[i] + bias), dst[2i + 1] = activation(odd[i] + bias) for i in
+/// 0..<count: two column phases of a stride-2 transposed convolution finished into one output
+/// row, bit-identical to `epilogue` with dstStride 2 on each. The C function is `ck_interleave_pair`.
+func interleavePair(
+    _ even: UnsafePointer<Float>, _ odd: UnsafePointer<Float>, count: Int, bias: Float, activation: Activation,
+    into dst: UnsafeMutablePointer<Float>, instructionSet: ChannelsLast.InstructionSet = .best
+) {
+    let c = activation.c
+    ck_interleave_pair(instructionSet.c, even, odd, count, bias, c.kind, c.slope, dst)
 }
 
 /// Where a sliding window reads: output (oy, ox) with tap (ky, kx) reads input

@@ -133,6 +133,8 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         Case(batch: 1, cin: 6, cout: 5, height: 7, width: 7, kernel: 4, stride: 2, padding: 1, activation: .relu),
         Case(batch: 3, cin: 9, cout: 4, height: 5, width: 6, kernel: 4, stride: 2, padding: 1, activation: .relu, bias: true),
         Case(batch: 2, cin: 3, cout: 2, height: 41, width: 40, kernel: 4, stride: 2, padding: 1),
+        Case(batch: 2, cin: 5, cout: 3, height: 6, width: 19, kernel: 4, stride: 2, padding: 1, activation: .leakyReLU(0.1), bias: true),
+        Case(batch: 3, cin: 4, cout: 2, height: 5, width: 9, kernel: 2, stride: 2, padding: 0, activation: .relu6, bias: true),
         Case(batch: 2, cin: 4, cout: 3, height: 5, width: 4, kernel: 3, stride: 2, padding: 0, bias: true),
         Case(batch: 2, cin: 4, cout: 3, height: 6, width: 5, kernel: 3, stride: 1, padding: 1, activation: .leakyReLU(0.2)),
         Case(batch: 2, cin: 3, cout: 2, height: 6, width: 7, kernel: 5, stride: 2, padding: 2, bias: true),
@@ -154,6 +156,30 @@ struct ConvCase: CustomTestStringConvertible, Sendable {
         for threads in [1, 2] {
             let y = layer(swappingBatchAndChannels(x), activation: c.activation, layout: .cnhw, workspace: Workspace(threadCount: threads))
             expected.check(swappingBatchAndChannels(y))
+        }
+    }
+
+    /// The stride-2 output pass that interleaves two column phases equals the strided epilogue on
+    /// each, bit for bit, on every instruction set: lengths with tails, signed zeros, NaN.
+    @Test(arguments: [Activation.none, .relu, .relu6, .leakyReLU(0.1)])
+    func interleavedPairEqualsTheStridedEpilogue(_ activation: Activation) {
+        var rng = SeededRandom(seed: 17)
+        for count in [0, 1, 7, 8, 9, 16, 23, 37] {
+            var even = rng.floats(count, in: -8...8), odd = rng.floats(count, in: -8...8)
+            for i in stride(from: 0, to: count, by: 5) { even[i] = i % 2 == 0 ? -0.0 : .nan; odd[i] = 0 }
+            var expected = [Float](repeating: 7, count: 2 * count + 1)
+            expected.withUnsafeMutableBufferPointer { e in
+                epilogue(e.baseAddress!, even, count: count, bias: 0.25, residual: nil, activation: activation, dstStride: 2)
+                epilogue(e.baseAddress! + 1, odd, count: count, bias: 0.25, residual: nil, activation: activation, dstStride: 2)
+            }
+            for instructionSet in ChannelsLast.InstructionSet.allCases where instructionSet.isSupported {
+                var y = [Float](repeating: 7, count: 2 * count + 1)  // the last value must stay untouched
+                y.withUnsafeMutableBufferPointer { out in
+                    interleavePair(even, odd, count: count, bias: 0.25, activation: activation, into: out.baseAddress!,
+                                   instructionSet: instructionSet)
+                }
+                #expect(y.map(\.bitPattern) == expected.map(\.bitPattern), "\(instructionSet), \(count) values")
+            }
         }
     }
 

@@ -123,4 +123,12 @@ typedef struct {
 void ck_bf16_conv(ck_bf16_path path, size_t m, size_t k, const uint16_t *packed, const ck_conv_source *source,
                   size_t first, size_t count, float *c, size_t ldc, const ck_epilogue *epilogue, void *scratch);
 
+// MARK: Interleaving (transposed convolution output)
+
+/// dst[2i] = f(even[i] + bias), dst[2i + 1] = f(odd[i] + bias) for i < count, f the activation
+/// as the Swift output pass computes it: relu = max(v, 0)
+/// (`0 >= v ? 0 : v`), relu6 = min(that, 6), leaky = `v >= 0 ? v : slope·v`.
+void ck_interleave_pair(ck_isa isa, const float *even, const float *odd, size_t count, float bias,
+                        ck_activation activation, float slope, float *dst);
+
 #endif
