@@ -16,6 +16,7 @@
 // both paths multiply identical inputs and differ only in the order of float32 additions.
 
 #include "CKernels.h"
+#include "Lanes.h"
 
 #include <immintrin.h>
 #include <stdbool.h>
@@ -198,11 +199,7 @@ static __m512 gather_row(const ck_conv_source *s, conv_row r, __m512i offset, __
     if (run >= 0) {
         const float *start = r.plane + (run >> 1) + r.tap;
         if (!(run & 1)) return _mm512_maskz_loadu_ps(inside, start);
-        // Lane i reads element 2i of the 32 from start: load only the even ones, then gather them.
-        const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-        __m512 lo = _mm512_maskz_loadu_ps((__mmask16)_pdep_u32(inside & 0xFFu, 0x5555u), start);
-        __m512 hi = _mm512_maskz_loadu_ps((__mmask16)_pdep_u32(inside >> 8, 0x5555u), start + 16);
-        return _mm512_permutex2var_ps(lo, evens, hi);
+        return ck_load_evens16(start, inside);  // lane i reads element 2i of the 32 from start
     }
     __m512i index = _mm512_add_epi32(offset, _mm512_set1_epi32(r.tap));
     return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, index, r.plane, 4);
@@ -266,17 +263,12 @@ static void pack_panel(const panel_source *src, int amx, size_t k, size_t k0, si
 
 // MARK: Epilogue
 
-/// One finished value: (sum + bias) + residual, then the activation — the order of the float32
-/// path's output pass, so both paths agree on it.
+/// One finished value: (sum + bias) + residual, then the activation (`ck_activate`) — the
+/// float32 path's output pass, so both paths agree on it bit for bit.
 static float finish_value(const ck_epilogue *ep, float sum, size_t row, const float *residual) {
     float v = sum + (ep->bias ? ep->bias[row] : 0.0f);
     if (residual) v = v + *residual;
-    switch (ep->activation) {
-    case CK_ACTIVATION_RELU: return v > 0.0f ? v : 0.0f;
-    case CK_ACTIVATION_RELU6: return v > 0.0f ? (v < 6.0f ? v : 6.0f) : 0.0f;
-    case CK_ACTIVATION_LEAKY_RELU: return v >= 0.0f ? v : ep->slope * v;
-    default: return v;
-    }
+    return ck_activate(v, ep->activation, ep->slope);
 }
 
 /// Finishes C rows row..row+rows, columns col..col+cols in place (sums already stored there);
@@ -284,7 +276,7 @@ static float finish_value(const ck_epilogue *ep, float sum, size_t row, const fl
 /// residual and C are read as long rows rather than tile by tile.
 __attribute__((target("avx512f")))
 static void finish_block(const ck_epilogue *ep, size_t row, size_t rows, size_t col, size_t cols, float *c, size_t ldc) {
-    const __m512 zero = _mm512_setzero_ps(), six = _mm512_set1_ps(6.0f), slope = _mm512_set1_ps(ep->slope);
+    const __m512 slope = _mm512_set1_ps(ep->slope);
     for (size_t r = row; r < row + rows; r++) {
         const __m512 bias = _mm512_set1_ps(ep->bias ? ep->bias[r] : 0.0f);
         for (size_t j = col; j < col + cols; j += TILE_ROWS) {
@@ -293,16 +285,7 @@ static void finish_block(const ck_epilogue *ep, size_t row, size_t rows, size_t 
             size_t at = r * ldc + j;
             __m512 v = _mm512_add_ps(_mm512_maskz_loadu_ps(mask, c + at), bias);
             if (ep->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, ep->residual + at));
-            switch (ep->activation) {
-            case CK_ACTIVATION_RELU: v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v); break;
-            case CK_ACTIVATION_RELU6:
-                v = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(v, zero, _CMP_GT_OQ), v);
-                v = _mm512_mask_mov_ps(six, _mm512_cmp_ps_mask(v, six, _CMP_LT_OQ), v);
-                break;
-            case CK_ACTIVATION_LEAKY_RELU: v = _mm512_mask_mul_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), v, slope); break;
-            default: break;
-            }
-            _mm512_mask_storeu_ps(c + at, mask, v);
+            _mm512_mask_storeu_ps(c + at, mask, ck_activate16(v, ep->activation, slope));
         }
     }
 }

@@ -6,6 +6,7 @@
 // for bit, signed zeros and NaN included.
 
 #include "CKernels.h"
+#include "Lanes.h"
 
 #include <immintrin.h>
 
@@ -40,7 +41,6 @@ __attribute__((target("avx512f,bmi2")))
 static void max_pool_avx512(const float *input, size_t planes, size_t h, size_t w, size_t kernel, size_t stride,
                             size_t padding, float *out, size_t out_h, size_t out_w) {
     const __m512i iota = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-    const __m512i evens = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
     const __m512i step = _mm512_mullo_epi32(iota, _mm512_set1_epi32((int)stride));
     for (size_t p = 0; p < planes; p++) {
         const float *x = input + p * h * w;  // (H, W)
@@ -62,9 +62,7 @@ static void max_pool_avx512(const float *input, size_t planes, size_t h, size_t 
                         if (stride == 1) {
                             v = _mm512_maskz_loadu_ps(inside, line + first);
                         } else if (stride == 2) {
-                            __m512 lo = _mm512_maskz_loadu_ps((__mmask16)_pdep_u32(inside & 0xFFu, 0x5555u), line + first);
-                            __m512 hi = _mm512_maskz_loadu_ps((__mmask16)_pdep_u32(inside >> 8, 0x5555u), line + first + 16);
-                            v = _mm512_permutex2var_ps(lo, evens, hi);
+                            v = ck_load_evens16(line + first, inside);
                         } else {
                             v = _mm512_mask_i32gather_ps(_mm512_setzero_ps(), inside, ix, line, 4);
                         }

@@ -43,7 +43,7 @@ public struct SHA256Digest {
         defer { try? handle.close() }
         var digest = SHA256Digest()
         while let chunk = try handle.read(upToCount: 4 << 20), !chunk.isEmpty {
-            chunk.withUnsafeBytes { digest.hasher.update(bufferPointer: $0) }
+            digest.update(chunk)
         }
         return digest.hexString()
     }

@@ -158,13 +158,15 @@ func referenceBFloat16Product(m: Int, n: Int, k: Int, a: [Float], b: [Float], ld
     }
 
     /// Finishing in the product (bias, residual, activation) equals finishing afterwards, bit
-    /// for bit, on every path and with tails in both directions.
+    /// for bit, on every path and with tails in both directions; NaN and signed zeros included.
     @Test(arguments: [Activation.none, .relu, .relu6, .leakyReLU(0.1)])
     func finishingInTheProductEqualsFinishingAfter(_ activation: Activation) {
         let (m, n, k, ldc) = (37, 45, 70, 50)
         var rng = SeededRandom(seed: 91)
         let a = rng.floats(m * k, in: -1...1), b = rng.floats(k * n, in: -3...3)
-        let bias = rng.floats(m, in: -1...1), residual = rng.floats(m * ldc, in: -4...4)
+        let bias = rng.floats(m, in: -1...1)
+        var residual = rng.floats(m * ldc, in: -4...4)
+        for i in stride(from: 0, to: residual.count, by: 97) { residual[i] = i % 2 == 0 ? .nan : -0.0 }
         let packed = BFloat16Matrix(a, rows: m, depth: k)
         for path in Self.paths {
             for threads in [1, 2] {
