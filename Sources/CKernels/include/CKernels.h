@@ -36,6 +36,28 @@ void ck_gemm_bias_clamp(ck_isa isa, const float *a, size_t rows, size_t depth,
                         const float *packed, size_t cols,
                         float lo, float hi, float *out, float *scratch);
 
+// MARK: Sparse GEMM for 1×1 convolutions with mostly zero weights
+
+/// Non-zero values among weight (cols, depth).
+size_t ck_sparse_nonzero_count(const float *weight, size_t depth, size_t cols);
+
+/// Compressed rows of weight (cols, depth): output c's non-zero weights are value[j] at depth
+/// index[j] for j in start[c] ..< start[c + 1], in increasing depth. `start` holds cols + 1
+/// entries; `index` and `value` `ck_sparse_nonzero_count` each.
+void ck_sparse_pack(const float *weight, size_t depth, size_t cols, int32_t *start, int32_t *index, float *value);
+
+/// Floats of scratch `ck_sparse_gemm_bias_clamp` needs (the transposed inputs and outputs of a
+/// 64-row block).
+size_t ck_sparse_scratch_count(size_t depth, size_t cols);
+
+/// out (rows, cols) = clamp(a (rows, depth) · weightᵀ + bias, lo, hi) from the weights'
+/// compressed rows (`ck_sparse_pack`) and bias (cols, or NULL for zeros), reading only the
+/// non-zero weights. Equal to `ck_gemm_bias_clamp` on the same weights for finite inputs (the
+/// same sums in the same order), except possibly the sign of a zero.
+void ck_sparse_gemm_bias_clamp(ck_isa isa, const float *a, size_t rows, size_t depth, const int32_t *start,
+                               const int32_t *index, const float *value, const float *bias, size_t cols,
+                               float lo, float hi, float *out, float *scratch);
+
 // MARK: Depthwise convolution
 
 /// Depthwise convolution (multiplier 1), zero padding, fused bias and clamp:
