@@ -132,6 +132,11 @@ parity: deps torch-python
 	  --label "PyTorch float32 vs bfloat16, batch 8" --tolerance inf; \
 	exit $$failed
 
-bench-compare: bench-deps torch-python
+# PyTorch for the regressor and LiteRT (ai-edge-litert, the detector's reference runtime) in the
+# same venv, each timed in the same run as ours.
+bench-compare: bench-deps models torch-python
+	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	"$$py" -c "import ai_edge_litert" 2>/dev/null || "$$py" -m pip install -q ai-edge-litert
 	$(SWIFT) build -c release --product pymaf-bench
-	PYMAF_TORCH_PYTHON="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}" env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench regress
+	@py="$${PYMAF_TORCH_PYTHON:-$(TORCH_VENV)/bin/python}"; \
+	PYMAF_TORCH_PYTHON="$$py" PYMAF_LITERT_PYTHON="$$py" env -u OPENBLAS_CORETYPE $(RELEASE)/pymaf-bench regress tracking

@@ -87,8 +87,9 @@ public final class PersonDetector {
         return (Array(arena[r..<(r + anchors * DetectionDecoder.valuesPerAnchor)]), Array(arena[l..<(l + anchors)]))
     }
 
-    /// The network input for a region: `(224, 224, 3)` NHWC in [−1, 1].
-    func inputTensor(_ frame: VideoFrame, in region: DetectionRegion) -> [Float] {
+    /// The network input for a region: `(224, 224, 3)` NHWC in [−1, 1] (what another runtime
+    /// needs to run the same model on the same pixels).
+    public func inputTensor(_ frame: VideoFrame, in region: DetectionRegion) -> [Float] {
         fillInput(frame, region: region)
         return Array(arena[graph.inputOffset..<(graph.inputOffset + graph.inputShape.count)])
     }

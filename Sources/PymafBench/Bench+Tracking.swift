@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 import PersonTracking
 import Tensor
 import VideoIO
@@ -33,7 +34,12 @@ private func runTrackingBench() throws {
     let detect = TrackingClock.median(runs: 5) {
         TrackingClock.measure { for frame in sample { _ = detector.detect(frame) } }.per(sample.count)
     }
-    print(String(format: "   detector, whole 1920×1088 frame, 1 thread: %.2f ms/frame (CPU %.2f)  [target ≤ 8; LiteRT 5.4]", detect.wall, detect.cpu))
+    print(String(format: "   detector, whole 1920×1088 frame, 1 thread: %.2f ms/frame (CPU %.2f)  [target ≤ 8; LiteRT 5.4 where the target was set]", detect.wall, detect.cpu))
+    if let python = ProcessInfo.processInfo.environment["PYMAF_LITERT_PYTHON"], !python.isEmpty {
+        try compareWithLiteRT(python: python, detector: detector, sample: sample, before: detect)
+    } else {
+        print("   (LiteRT on the same inputs in the same run: `make bench-compare`)")
+    }
 
     // The detector beside a busy OpenBLAS, as in the pipeline, where the PyMAF regressor runs
     // large GEMMs on OpenBLAS's 2 threads from another thread: 10 frames without, then with, a
@@ -203,3 +209,39 @@ enum TrackingClock {
         return samples[runs / 2]
     }
 }
+
+/// LiteRT (XNNPACK, one thread) on the letterboxed inputs our detector built for `sample`, timed
+/// by tools/time_detector_litert.py between two timings of ours, so all three share the
+/// machine's state; prints the three and the ratio to the better of ours.
+private func compareWithLiteRT(python: String, detector: PersonDetector, sample: [VideoFrame], before: TrackingClock.Sample) throws {
+    let inputs = URL(fileURLWithPath: ".build/bench-cache/detector_inputs.npy")
+    try FileManager.default.createDirectory(at: inputs.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let size = detector.inputSize
+    let pixels = sample.flatMap { detector.inputTensor($0, in: .letterbox(width: $0.width, height: $0.height)) }
+    try NPYWriter.write(try NumPyArrayData(floats: pixels, shape: [sample.count, size, size, 3]), to: inputs)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: python)
+    process.arguments = ["tools/time_detector_litert.py", "--model", PersonDetector.defaultModelPath, "--inputs", inputs.path, "--threads", "1"]
+    let pipe = Pipe(), messages = Pipe()  // LiteRT's log lines go to stderr: shown only on failure
+    process.standardOutput = pipe
+    process.standardError = messages
+    try process.run()
+    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    let log = String(decoding: messages.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    // "litert VERSION: MS ms/frame (cpu MS)"
+    let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+    guard process.terminationStatus == 0, fields.count >= 6, let wall = Double(fields[2]) else {
+        print("   LiteRT timing failed (\(python) tools/time_detector_litert.py exited \(process.terminationStatus)): \(text)\(log)")
+        return
+    }
+    let after = TrackingClock.median(runs: 5) {
+        TrackingClock.measure { for frame in sample { _ = detector.detect(frame) } }.per(sample.count)
+    }
+    let ours = min(before.wall, after.wall)
+    let version = fields[1].dropLast(), litertCPU = fields[4...].joined(separator: " ")
+    print("   LiteRT \(version) (XNNPACK, 1 thread) on the same \(sample.count) inputs, same run: "
+          + "\(String(format: "%.2f", wall)) ms/frame \(litertCPU); " + String(format: "ours %.2f before it, %.2f after (input sampling and decoding included): %.2f× LiteRT's speed",
+                   before.wall, after.wall, wall / ours))
+}
+
