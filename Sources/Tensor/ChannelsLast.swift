@@ -89,21 +89,24 @@ public enum ChannelsLast {
                 gemmBiasClamp(a: input, rows: rows, filter: filter, clamp: clamp, output: output, scratch: gemmScratch)
                 return
             }
+            // One window row (kw taps of Cin channels) is one contiguous run of the input: copy
+            // its part inside the input at once, zero the taps outside.
             for b in 0..<s.n {
                 for oy in 0..<outH {
                     for ox in 0..<outW {
                         let row = col + ((b * outH + oy) * outW + ox) * depth
+                        let x0 = ox * stride - padding.left
+                        let kx0 = max(0, -x0), kx1 = min(kw, s.w - x0)
                         for ky in 0..<kh {
                             let iy = oy * stride - padding.top + ky
-                            for kx in 0..<kw {
-                                let ix = ox * stride - padding.left + kx
-                                let dst = row + (ky * kw + kx) * s.c
-                                if iy >= 0 && iy < s.h && ix >= 0 && ix < s.w {
-                                    dst.update(from: input + ((b * s.h + iy) * s.w + ix) * s.c, count: s.c)
-                                } else {
-                                    dst.update(repeating: 0, count: s.c)
-                                }
+                            let dst = row + ky * kw * s.c  // (kw, Cin)
+                            guard iy >= 0 && iy < s.h && kx1 > kx0 else {
+                                dst.update(repeating: 0, count: kw * s.c)
+                                continue
                             }
+                            if kx0 > 0 { dst.update(repeating: 0, count: kx0 * s.c) }
+                            (dst + kx0 * s.c).update(from: input + ((b * s.h + iy) * s.w + x0 + kx0) * s.c, count: (kx1 - kx0) * s.c)
+                            if kx1 < kw { (dst + kx1 * s.c).update(repeating: 0, count: (kw - kx1) * s.c) }
                         }
                     }
                 }
