@@ -12,10 +12,11 @@ import Testing
     static let kernels = ChannelsLast.InstructionSet.allCases.filter(\.isSupported)
 
     /// `out (rows, cols)` written by the kernel, with 8 sentinels after it that must survive.
+    /// `storage`: as given, or nil for the filter's own choice.
     static func run(_ kernel: ChannelsLast.InstructionSet, a: [Float], rows: Int, depth: Int, weight: [Float], bias: [Float]?,
-                    cols: Int, clamp: ChannelsLast.Clamp) -> [Float] {
+                    cols: Int, clamp: ChannelsLast.Clamp, storage: ChannelsLast.Filter.Storage? = nil) -> [Float] {
         var out = [Float](repeating: .nan, count: rows * cols + 8)
-        let filter = ChannelsLast.Filter(weight: weight, bias: bias, depth: depth, cols: cols)
+        let filter = ChannelsLast.Filter(weight: weight, bias: bias, depth: depth, cols: cols, storage: storage)
         // Scratch filled with garbage: the kernel must not rely on zeros there.
         var scratch = [Float](repeating: .nan, count: filter.scratchCount)
         out.withUnsafeMutableBufferPointer { o in

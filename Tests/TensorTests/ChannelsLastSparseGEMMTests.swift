@@ -21,20 +21,6 @@ import Testing
         return w
     }
 
-    static func run(_ kernel: ChannelsLast.InstructionSet, a: [Float], rows: Int, depth: Int, weight: [Float], bias: [Float]?,
-                    cols: Int, clamp: ChannelsLast.Clamp, storage: ChannelsLast.Filter.Storage) -> [Float] {
-        var out = [Float](repeating: .nan, count: rows * cols + 8)
-        let filter = ChannelsLast.Filter(weight: weight, bias: bias, depth: depth, cols: cols, storage: storage)
-        var scratch = [Float](repeating: .nan, count: filter.scratchCount)
-        out.withUnsafeMutableBufferPointer { o in
-            scratch.withUnsafeMutableBufferPointer { s in
-                ChannelsLast.gemmBiasClamp(a: a, rows: rows, filter: filter, clamp: clamp, output: o.baseAddress!,
-                                           scratch: s.baseAddress!, instructionSet: kernel)
-            }
-        }
-        return out
-    }
-
     @Test(arguments: [1, 15, 16, 17, 48, 49, 63, 64, 65, 130])
     func matchesReferenceAndDenseKernel(rows: Int) {
         var rng = SeededRandom(seed: UInt64(1000 + rows))
@@ -45,12 +31,12 @@ import Testing
                     let weight = Self.sparseWeights(cols: cols, depth: depth, density: 0.25, rng: &rng)
                     let bias = cols % 2 == 1 ? rng.floats(cols, in: -1...1) : nil
                     let clamp: ChannelsLast.Clamp = depth % 2 == 0 ? .relu6 : .none
-                    let sparse = Self.run(kernel, a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols,
+                    let sparse = ChannelsLastGEMMTests.run(kernel, a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols,
                                           clamp: clamp, storage: .sparse)
                     let bad = ChannelsLastGEMMTests.mismatches(sparse, a: a, rows: rows, depth: depth, weight: weight, bias: bias,
                                                                cols: cols, clamp: clamp)
                     #expect(bad == 0, "\(kernel): rows \(rows), cols \(cols), depth \(depth): \(bad) elements wrong")
-                    let dense = Self.run(kernel, a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols,
+                    let dense = ChannelsLastGEMMTests.run(kernel, a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols,
                                          clamp: clamp, storage: .dense)
                     #expect(sparse.prefix(rows * cols) == dense.prefix(rows * cols),
                             "\(kernel): rows \(rows), cols \(cols), depth \(depth): sparse and dense sums differ")
@@ -66,8 +52,8 @@ import Testing
         let a = rng.floats(rows * depth, in: -2...2), bias = rng.floats(cols, in: -1...1)
         let weight = Self.sparseWeights(cols: cols, depth: depth, density: 0.25, rng: &rng)
         for kernel in Self.kernels {
-            let sparse = Self.run(kernel, a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols, clamp: .relu6, storage: .sparse)
-            let dense = Self.run(kernel, a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols, clamp: .relu6, storage: .dense)
+            let sparse = ChannelsLastGEMMTests.run(kernel, a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols, clamp: .relu6, storage: .sparse)
+            let dense = ChannelsLastGEMMTests.run(kernel, a: a, rows: rows, depth: depth, weight: weight, bias: bias, cols: cols, clamp: .relu6, storage: .dense)
             #expect(sparse.prefix(rows * cols) == dense.prefix(rows * cols), "\(kernel): rows \(rows), cols \(cols), depth \(depth)")
             #expect(sparse.suffix(8).allSatisfy { $0.isNaN }, "\(kernel): wrote past the output")
         }
