@@ -243,5 +243,9 @@ private func compareWithLiteRT(python: String, detector: PersonDetector, sample:
     print("   LiteRT \(version) (XNNPACK, 1 thread) on the same \(sample.count) inputs, same run: "
           + "\(String(format: "%.2f", wall)) ms/frame \(litertCPU); " + String(format: "ours %.2f before it, %.2f after (input sampling and decoding included): %.2f× LiteRT's speed",
                    before.wall, after.wall, wall / ours))
+    // The target was set beside LiteRT on another machine (≤ 8 ms vs its 5.4); absolute times
+    // drift between machines, ratios less.
+    let needed = 5.4 / 8
+    print("      target as a ratio: 8 vs LiteRT's 5.4 ms is \(String(format: "%.2f", needed))× its speed: \(wall / ours >= needed ? "met" : "NOT met")")
 }
 
