@@ -20,7 +20,6 @@
 
 #include <immintrin.h>
 #include <stdint.h>
-#include <string.h>
 
 enum { PIXELS = 64 };
 

@@ -21,14 +21,21 @@ extension ChannelsLast {
         public let depth: Int
         /// `Cout`.
         public let cols: Int
+        /// The weights as the GEMM reads them.
+        enum Packed: Sendable {
+            /// `ck_gemm_pack`'s panels followed by the bias.
+            case dense([Float])
+            /// `ck_sparse_pack`'s compressed rows: per output the first entry (cols + 1), each
+            /// entry's depth and value; and the bias, or nil for zeros.
+            case sparse(start: [Int32], index: [Int32], value: [Float], bias: [Float]?)
+        }
+        let packed: Packed
+
         /// Which GEMM runs.
-        public let storage: Storage
-        /// Dense: `ck_gemm_pack`'s panels followed by the bias. Sparse: the non-zero values.
-        let packed: [Float]
-        /// Sparse only: per output the first entry of `packed` (cols + 1), and the entries' depths.
-        let start: [Int32], index: [Int32]
-        /// Sparse only: the bias, or empty for zeros.
-        let bias: [Float]
+        public var storage: Storage {
+            if case .sparse = packed { return .sparse }
+            return .dense
+        }
 
         /// - Parameters:
         ///   - weight: `(Cout, kH, kW, Cin)`, that is `(cols, depth)`.
@@ -41,8 +48,7 @@ extension ChannelsLast {
             self.depth = depth
             self.cols = cols
             let nonzero = ck_sparse_nonzero_count(weight, depth, cols)
-            self.storage = storage ?? (depth >= 64 && 2 * nonzero <= weight.count ? .sparse : .dense)
-            if self.storage == .sparse {
+            if (storage ?? (depth >= 64 && 2 * nonzero <= weight.count ? .sparse : .dense)) == .sparse {
                 var start = [Int32](repeating: 0, count: cols + 1), index = [Int32](repeating: 0, count: nonzero)
                 var value = [Float](repeating: 0, count: nonzero)
                 start.withUnsafeMutableBufferPointer { s in
@@ -52,18 +58,18 @@ extension ChannelsLast {
                         }
                     }
                 }
-                (self.packed, self.start, self.index, self.bias) = (value, start, index, bias ?? [])
+                packed = .sparse(start: start, index: index, value: value, bias: bias)
                 return
             }
-            var packed = [Float](repeating: 0, count: ck_gemm_packed_count(depth, cols))
-            packed.withUnsafeMutableBufferPointer { p in
+            var panels = [Float](repeating: 0, count: ck_gemm_packed_count(depth, cols))
+            panels.withUnsafeMutableBufferPointer { p in
                 if let bias {
                     ck_gemm_pack(weight, bias, depth, cols, p.baseAddress!)
                 } else {
                     ck_gemm_pack(weight, nil, depth, cols, p.baseAddress!)
                 }
             }
-            (self.packed, self.start, self.index, self.bias) = (packed, [], [], [])
+            packed = .dense(panels)
         }
 
         /// Floats of scratch `gemmBiasClamp` needs with this filter (`ck_gemm_scratch_count` or
@@ -88,14 +94,15 @@ extension ChannelsLast {
     ) {
         precondition(rows >= 0, "gemmBiasClamp: negative rows \(rows)")
         precondition(instructionSet.isSupported, "gemmBiasClamp: this CPU does not run \(instructionSet)")
-        switch filter.storage {
-        case .dense:
-            ck_gemm_bias_clamp(instructionSet.c, a, rows, filter.depth, filter.packed, filter.cols, clamp.lower, clamp.upper, output, scratch)
-        case .sparse:
-            filter.bias.withUnsafeBufferPointer { bias in
-                ck_sparse_gemm_bias_clamp(instructionSet.c, a, rows, filter.depth, filter.start, filter.index, filter.packed,
-                                          filter.bias.isEmpty ? nil : bias.baseAddress, filter.cols, clamp.lower, clamp.upper, output, scratch)
+        switch filter.packed {
+        case .dense(let panels):
+            ck_gemm_bias_clamp(instructionSet.c, a, rows, filter.depth, panels, filter.cols, clamp.lower, clamp.upper, output, scratch)
+        case .sparse(let start, let index, let value, let bias):
+            func run(_ bias: UnsafePointer<Float>?) {
+                ck_sparse_gemm_bias_clamp(instructionSet.c, a, rows, filter.depth, start, index, value, bias, filter.cols,
+                                          clamp.lower, clamp.upper, output, scratch)
             }
+            if let bias { bias.withUnsafeBufferPointer { run($0.baseAddress) } } else { run(nil) }
         }
     }
 }

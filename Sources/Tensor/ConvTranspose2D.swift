@@ -144,7 +144,7 @@ public struct ConvTranspose2D: Sendable {
         let (oh, ow) = outputSize(height: h, width: w)
         precondition(oh >= 1 && ow >= 1, "ConvTranspose2D: output would be empty for a \(h)×\(w) input")
         let cout = outChannels, s = stride, threads = workspace.threadCount
-        let planeIn = h * w, plane = oh * ow
+        let plane = oh * ow
         out.prepare(shape: layout.shape(n: n, c: cout, h: oh, w: ow))
         // Stride 2 with every phase the same size (even output): all four phases' products are
         // kept, and each output row is written once, interleaving its two column phases.
