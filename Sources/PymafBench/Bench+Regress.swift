@@ -225,19 +225,9 @@ enum RegressBench {
 
     /// PyTorch eager ms/frame at batch 1 and 8 on the same checkpoint and crops.
     static func torchTimes(python: String, checkpoint: URL, inputs: URL) throws -> [Int: Double] {
-        let script = URL(fileURLWithPath: "tools/time_pymaf_torch.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path, "--checkpoint", checkpoint.path, "--inputs", inputs.path, "--threads", "\(threads)"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            print("   PyTorch timing failed (\(python) \(script.path) exited \(process.terminationStatus))")
-            return [:]
-        }
+        guard let text = try runPythonTool(python, script: "tools/time_pymaf_torch.py", what: "PyTorch",
+                                           arguments: ["--checkpoint", checkpoint.path, "--inputs", inputs.path, "--threads", "\(threads)"])
+        else { return [:] }
         var times: [Int: Double] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix("batch ") {
             let parts = line.split(separator: " ")

@@ -29,11 +29,9 @@ private func runTrackingBench() throws {
     BLAS.threadCount = 1
     defer { BLAS.threadCount = threads }
 
-    // Detector alone, whole frames: median of 5 passes over 30 frames after a warm-up.
+    // Detector alone, whole frames: 30 of them.
     let sample = Array(frames.prefix(30))
-    let detect = TrackingClock.median(runs: 5) {
-        TrackingClock.measure { for frame in sample { _ = detector.detect(frame) } }.per(sample.count)
-    }
+    let detect = timeWholeFrames(detector, sample)
     print(String(format: "   detector, whole 1920×1088 frame, 1 thread: %.2f ms/frame (CPU %.2f)  [target ≤ 8; LiteRT 5.4 where the target was set]", detect.wall, detect.cpu))
     if let python = ProcessInfo.processInfo.environment["PYMAF_LITERT_PYTHON"], !python.isEmpty {
         try compareWithLiteRT(python: python, detector: detector, sample: sample, before: detect)
@@ -210,6 +208,13 @@ enum TrackingClock {
     }
 }
 
+/// The detector on whole frames: median of 5 passes over `sample` after a warm-up, per frame.
+private func timeWholeFrames(_ detector: PersonDetector, _ sample: [VideoFrame]) -> TrackingClock.Sample {
+    TrackingClock.median(runs: 5) {
+        TrackingClock.measure { for frame in sample { _ = detector.detect(frame) } }.per(sample.count)
+    }
+}
+
 /// LiteRT (XNNPACK, one thread) on the letterboxed inputs our detector built for `sample`, timed
 /// by tools/time_detector_litert.py between two timings of ours, so all three share the
 /// machine's state; prints the three and the ratio to the better of ours.
@@ -219,25 +224,16 @@ private func compareWithLiteRT(python: String, detector: PersonDetector, sample:
     let size = detector.inputSize
     let pixels = sample.flatMap { detector.inputTensor($0, in: .letterbox(width: $0.width, height: $0.height)) }
     try NPYWriter.write(try NumPyArrayData(floats: pixels, shape: [sample.count, size, size, 3]), to: inputs)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["tools/time_detector_litert.py", "--model", PersonDetector.defaultModelPath, "--inputs", inputs.path, "--threads", "1"]
-    let pipe = Pipe(), messages = Pipe()  // LiteRT's log lines go to stderr: shown only on failure
-    process.standardOutput = pipe
-    process.standardError = messages
-    try process.run()
-    let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let log = String(decoding: messages.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    guard let text = try runPythonTool(python, script: "tools/time_detector_litert.py", what: "LiteRT",
+                                       arguments: ["--model", PersonDetector.defaultModelPath, "--inputs", inputs.path, "--threads", "1"])
+    else { return }
     // "litert VERSION: MS ms/frame (cpu MS)"
     let fields = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-    guard process.terminationStatus == 0, fields.count >= 6, let wall = Double(fields[2]) else {
-        print("   LiteRT timing failed (\(python) tools/time_detector_litert.py exited \(process.terminationStatus)): \(text)\(log)")
+    guard fields.count >= 6, let wall = Double(fields[2]) else {
+        print("   LiteRT timing printed something else: \(text)")
         return
     }
-    let after = TrackingClock.median(runs: 5) {
-        TrackingClock.measure { for frame in sample { _ = detector.detect(frame) } }.per(sample.count)
-    }
+    let after = timeWholeFrames(detector, sample)
     let ours = min(before.wall, after.wall)
     let version = fields[1].dropLast(), litertCPU = fields[4...].joined(separator: " ")
     print("   LiteRT \(version) (XNNPACK, 1 thread) on the same \(sample.count) inputs, same run: "
